@@ -1,0 +1,1 @@
+module.exports.greet = function (who) { return 'hello ' + who; };

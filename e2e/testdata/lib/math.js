@@ -1,0 +1,3 @@
+export const NAME = 'math';
+export function add(a, b) { return a + b; }
+export default { kind: 'default' };

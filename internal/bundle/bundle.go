@@ -1,0 +1,9 @@
+// Package bundle links every built-in JS module and output into the binary
+// through blank imports, as caddy's modules/standard does.
+package bundle
+
+import (
+	_ "github.com/stampede-load/stampede/internal/jsmods/k6"         // "k6"
+	_ "github.com/stampede-load/stampede/internal/jsmods/k6/http"    // "k6/http"
+	_ "github.com/stampede-load/stampede/internal/jsmods/k6/metrics" // "k6/metrics"
+)

@@ -1,0 +1,400 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/net/publicsuffix"
+
+	"github.com/stampede-load/stampede/internal/config"
+	"github.com/stampede-load/stampede/internal/errs"
+	"github.com/stampede-load/stampede/internal/js"
+	"github.com/stampede-load/stampede/internal/metrics/threshold"
+	"github.com/stampede-load/stampede/internal/netx"
+	"github.com/stampede-load/stampede/internal/run"
+	"github.com/stampede-load/stampede/internal/scenario"
+	"github.com/stampede-load/stampede/internal/summary"
+	"github.com/stampede-load/stampede/jsmod"
+	"github.com/stampede-load/stampede/metrics"
+)
+
+func (a *app) runCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "run [flags] <script.js | ->",
+		Short: "run a k6 test script",
+		Long: "Runs a k6 v0.32 test script. The script is a file path, or - to read it from\n" +
+			"standard input. Options come, in rising precedence, from defaults, the config\n" +
+			"file, the script's exported options, K6_* (or STAMPEDE_*) environment\n" +
+			"variables and flags.",
+		Args: exactlyOneArg("a script path, or - for standard input"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			flagOpts, flagRT, err := config.FromFlags(cmd.Flags())
+			if err != nil {
+				return &usageError{err}
+			}
+			src, err := a.readScript(args[0])
+			if err != nil {
+				return err
+			}
+			return a.runTest(cmd.Context(), src, flagOpts, flagRT, nil)
+		},
+	}
+	config.RegisterRunFlags(cmd.Flags())
+	return cmd
+}
+
+func exactlyOneArg(what string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) != 1 {
+			return &usageError{fmt.Errorf("expected exactly one argument: %s (got %d)", what, len(args))}
+		}
+		return nil
+	}
+}
+
+// script is the entry script of a run.
+type script struct {
+	// Path is the absolute slash path the script is known by; relative
+	// imports and open() resolve against its directory.
+	Path string
+	// Display is how the header names it ("script.js", "-").
+	Display string
+	Data    []byte
+}
+
+func (a *app) readScript(arg string) (script, error) {
+	if arg == "-" {
+		data, err := io.ReadAll(a.env.Stdin)
+		if err != nil {
+			return script{}, fmt.Errorf("reading the script from standard input: %w", err)
+		}
+		return script{Path: path.Join(a.env.Cwd, "-"), Display: "-", Data: data}, nil
+	}
+	p := arg
+	if !path.IsAbs(p) {
+		p = path.Join(a.env.Cwd, p)
+	}
+	data, err := a.env.FS.ReadFile(p)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return script{}, fmt.Errorf("the script %q does not exist", arg)
+		}
+		return script{}, fmt.Errorf("reading the script %q: %w", arg, err)
+	}
+	return script{Path: path.Clean(p), Display: arg, Data: data}, nil
+}
+
+// loaded is a script with its consolidated configuration, ready to run.
+type loaded struct {
+	bundle     *js.Bundle
+	registry   *metrics.Registry
+	builtin    *metrics.Builtin
+	opts       config.Options
+	rt         config.RuntimeOptions
+	scenarios  map[string]scenario.Config
+	thresholds map[string][]threshold.Threshold
+	systemTags metrics.SystemTagSet
+}
+
+// load compiles the script and consolidates its configuration. baseEnv
+// seeds __ENV below the system environment and -e (the demo's TARGET).
+func (a *app) load(ctx context.Context, src script, flagOpts config.Options, flagRT config.RuntimeOptions,
+	baseEnv map[string]string) (*loaded, error) {
+	envOpts, err := config.FromEnv(a.env.Getenv, a.env.Environ)
+	if err != nil {
+		return nil, errs.WithCode(err, errs.InvalidConfig)
+	}
+	envRT, err := config.RuntimeFromEnv(a.env.Getenv, a.env.Environ)
+	if err != nil {
+		return nil, errs.WithCode(err, errs.InvalidConfig)
+	}
+	rt := config.DefaultRuntimeOptions().Apply(envRT).Apply(flagRT)
+	fileOpts, err := a.configFile()
+	if err != nil {
+		return nil, err
+	}
+
+	jsEnv := map[string]string{}
+	for k, v := range baseEnv {
+		jsEnv[k] = v
+	}
+	if rt.IncludeSystemEnvVars {
+		for _, kv := range a.env.Environ {
+			if k, v, ok := strings.Cut(kv, "="); ok {
+				jsEnv[k] = v
+			}
+		}
+	}
+	for k, v := range rt.Env {
+		jsEnv[k] = v
+	}
+
+	reg := metrics.NewRegistry()
+	bm := metrics.RegisterBuiltin(reg)
+	bundle, err := js.NewBundle(ctx, js.Config{
+		FS: a.env.FS, Filename: src.Path, Source: src.Data, Env: jsEnv,
+		Logger: a.logger, Registry: reg, Builtin: bm,
+	})
+	if err != nil {
+		return nil, err
+	}
+	scriptOpts, unknown, err := config.FromScript(bundle.Options)
+	if err != nil {
+		return nil, errs.WithCode(fmt.Errorf("the options exported by the script are invalid: %w", err), errs.InvalidConfig)
+	}
+	if len(unknown) > 0 {
+		a.logger.Warnf("There were unknown fields in the options exported in the script: %s", strings.Join(unknown, ", "))
+	}
+	opts := config.Merge(fileOpts, scriptOpts, envOpts, flagOpts)
+
+	var problems []error
+	scs, warnings, err := opts.DeriveScenarios()
+	for _, w := range warnings {
+		a.logger.Warn(w)
+	}
+	if err != nil {
+		problems = append(problems, err)
+	}
+	problems = append(problems, opts.Validate()...)
+	for _, name := range sortedNames(scs) {
+		exec := scs[name].Base().Exec
+		if exec == "" {
+			exec = scenario.DefaultExec
+		}
+		if !bundle.HasExport(exec) {
+			problems = append(problems, fmt.Errorf("executor %s: function '%s' not found in exports", name, exec))
+		}
+	}
+	ths := map[string][]threshold.Threshold{}
+	for key, raw := range opts.Thresholds {
+		list, err := threshold.ParseList(raw)
+		if err != nil {
+			problems = append(problems, fmt.Errorf("thresholds[%q]%s", key, prefixColon(err)))
+			continue
+		}
+		ths[key] = list
+	}
+	sys, err := metrics.ParseSystemTags(opts.SystemTags.V)
+	if err != nil {
+		problems = append(problems, fmt.Errorf("systemTags: %w", err))
+	}
+	if len(problems) > 0 {
+		var b strings.Builder
+		b.WriteString("There were problems with the specified script configuration:")
+		for _, p := range problems {
+			for _, line := range strings.Split(p.Error(), "\n") {
+				b.WriteString("\n\t- " + line)
+			}
+		}
+		return nil, errs.WithCode(errors.New(b.String()), errs.InvalidConfig)
+	}
+	return &loaded{bundle: bundle, registry: reg, builtin: bm, opts: opts, rt: rt,
+		scenarios: scs, thresholds: ths, systemTags: sys}, nil
+}
+
+// prefixColon renders a ParseList error after the key: "[1].x: …" stays
+// attached, anything else gets ": ".
+func prefixColon(err error) string {
+	s := err.Error()
+	if strings.HasPrefix(s, "[") {
+		return s
+	}
+	return ": " + s
+}
+
+func sortedNames(m map[string]scenario.Config) []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// configFile reads the JSON config file: --config, K6_CONFIG or the
+// default path (silently skipped when missing).
+func (a *app) configFile() (config.Options, error) {
+	p, explicit := a.flags.config, a.flags.config != ""
+	if !explicit {
+		for _, name := range []string{"STAMPEDE_CONFIG", "K6_CONFIG"} {
+			if v := a.env.Getenv(name); v != "" {
+				p, explicit = v, true
+				break
+			}
+		}
+	}
+	if !explicit {
+		home := a.env.Getenv("HOME")
+		if xdg := a.env.Getenv("XDG_CONFIG_HOME"); xdg != "" {
+			p = path.Join(xdg, "loadimpact", "k6", "config.json")
+		} else if home != "" {
+			p = path.Join(home, ".config", "loadimpact", "k6", "config.json")
+		} else {
+			return config.Options{}, nil
+		}
+	} else if !path.IsAbs(p) {
+		p = path.Join(a.env.Cwd, p)
+	}
+	data, err := a.env.FS.ReadFile(p)
+	if err != nil {
+		if !explicit && errors.Is(err, os.ErrNotExist) {
+			return config.Options{}, nil
+		}
+		return config.Options{}, fmt.Errorf("reading the config file %q: %w", p, err)
+	}
+	o, err := config.FromConfigFile(data)
+	if err != nil {
+		return config.Options{}, errs.WithCode(fmt.Errorf("config file %q: %w", p, err), errs.InvalidConfig)
+	}
+	return o, nil
+}
+
+// errInterrupted is the cancel cause of a first Ctrl-C.
+var errInterrupted = errors.New("test run was stopped by a signal")
+
+func (a *app) runTest(ctx context.Context, src script, flagOpts config.Options, flagRT config.RuntimeOptions,
+	baseEnv map[string]string) error {
+	l, err := a.load(ctx, src, flagOpts, flagRT, baseEnv)
+	if err != nil {
+		return err
+	}
+	o := l.opts
+	stdout := a.env.Stdout
+	fmt.Fprint(stdout, banner())
+	scs := scenario.Sorted(l.scenarios)
+	maxVUs, maxDur := config.PlanSummary(l.scenarios)
+	fmt.Fprint(stdout, executionHeader(src.Display, o.ExecutionSegment.V, scs, maxVUs, maxDur))
+
+	userAgent := o.UserAgent.V
+	jsOpts := jsmod.Options{
+		SystemTags:            l.systemTags,
+		Throw:                 o.Throw.V,
+		UserAgent:             userAgent,
+		MaxRedirects:          int(o.MaxRedirects.V),
+		DiscardResponseBodies: o.DiscardResponseBodies.V,
+		HTTPDebug:             o.HTTPDebug.V,
+		Batch:                 int(o.Batch.V),
+		BatchPerHost:          int(o.BatchPerHost.V),
+	}
+	transportOpts := netx.TransportOptions{
+		InsecureSkipTLSVerify: o.InsecureSkipTLSVerify.V,
+		NoConnectionReuse:     o.NoConnectionReuse.V,
+	}
+
+	runCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	sigs, stopSignals := a.env.Signals()
+	defer stopSignals()
+	go func() {
+		select {
+		case <-sigs:
+		case <-runCtx.Done():
+			return
+		}
+		a.logger.Warn("Stopping the test run gracefully (press Ctrl-C again to stop at once)...")
+		cancel(errInterrupted)
+		select {
+		case <-sigs:
+			a.logger.Error("Aborted by a second signal")
+			a.env.Exit(int(errs.ExternalAbort))
+		case <-ctx.Done():
+		}
+	}()
+
+	var prog *progress
+	if !a.flags.quiet {
+		prog = newProgress(stdout, a.env.StdoutTTY, scs)
+	}
+	res, runErr := run.Run(runCtx, run.Config{
+		Bundle: l.bundle, Registry: l.registry, Builtin: l.builtin, Logger: a.logger,
+		Scenarios: scs, MaxVUs: maxVUs,
+		Thresholds: l.thresholds, NoThresholds: l.rt.NoThresholds,
+		RunTags: o.Tags.V, JSOptions: jsOpts,
+		NoSetup: o.NoSetup.V, NoTeardown: o.NoTeardown.V,
+		SetupTimeout: o.SetupTimeout.V.D(), TeardownTimeout: o.TeardownTimeout.V.D(),
+		NoCookiesReset: o.NoCookiesReset.V, NoVUConnectionReuse: o.NoVUConnectionReuse.V,
+		MinIterationDuration: o.MinIterationDuration.V.D(),
+		NewTransport: func() (http.RoundTripper, func() (int64, int64)) {
+			d := netx.NewDialer()
+			return netx.NewTransport(d, transportOpts), func() (int64, int64) { return d.BytesWritten(), d.BytesRead() }
+		},
+		NewCookieJar: func() http.CookieJar {
+			jar, _ := cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
+			return jar
+		},
+		Progress: func(s run.Status) {
+			if prog != nil {
+				prog.update(s)
+			}
+		},
+	})
+	if res == nil {
+		return runErr
+	}
+	if err := a.report(res, l); err != nil {
+		return err
+	}
+	if runErr != nil {
+		return runErr
+	}
+	if len(res.FailedThresholds) > 0 {
+		return errs.WithCode(errs.ErrThresholdsFailed, errs.ThresholdsFailed)
+	}
+	return nil
+}
+
+// report prints the end-of-test summary and writes --summary-export.
+func (a *app) report(res *run.Result, l *loaded) error {
+	data := res.SummaryData(l.opts.SummaryTrendStats.V, l.opts.SummaryTimeUnit.V)
+	if !l.rt.NoSummary {
+		colors := a.env.StdoutTTY && !a.flags.noColor
+		fmt.Fprint(a.env.Stdout, summary.Text(data, summary.TextOptions{Colors: colors}))
+	}
+	if p := l.rt.SummaryExport; p != "" {
+		out, err := summary.LegacyJSON(data)
+		if err != nil {
+			return fmt.Errorf("rendering the summary export: %w", err)
+		}
+		if !path.IsAbs(p) {
+			p = path.Join(a.env.Cwd, p)
+		}
+		if err := a.env.FS.WriteFile(p, out); err != nil {
+			return fmt.Errorf("writing the summary export: %w", err)
+		}
+	}
+	return nil
+}
+
+// executionHeader renders k6's execution description block.
+func executionHeader(scriptName, segment string, scs []scenario.Config, maxVUs int64, maxDur time.Duration) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "  execution: local\n")
+	fmt.Fprintf(&b, "     script: %s\n", scriptName)
+	fmt.Fprintf(&b, "     output: -\n\n")
+	plural := "s"
+	if len(scs) == 1 {
+		plural = ""
+	}
+	pct := 100.0
+	if seg, err := scenario.ParseSegment(segment); err == nil && segment != "" {
+		f, _ := seg.Length().Float64()
+		pct = f * 100
+	}
+	fmt.Fprintf(&b, "  scenarios: (%.2f%%) %d scenario%s, %d max VUs, %s max duration (incl. graceful stop):\n",
+		pct, len(scs), plural, maxVUs, maxDur)
+	for _, sc := range scs {
+		fmt.Fprintf(&b, "           * %s: %s\n", sc.Base().Name, sc.Description())
+	}
+	b.WriteString("\n")
+	return b.String()
+}

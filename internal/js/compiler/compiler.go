@@ -1,0 +1,78 @@
+// Package compiler turns one JavaScript source file into a goja program.
+//
+// ES module syntax (import/export) is rewritten to CommonJS by esbuild, with
+// an inline source map so that goja reports positions in the user's own
+// file; the program is then compiled once and shared by every VU, since a
+// compiled goja.Program is immutable. It imports only errs and the engines.
+package compiler
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja/parser"
+	"github.com/evanw/esbuild/pkg/api"
+
+	"github.com/stampede-load/stampede/internal/errs"
+)
+
+// wrapperArgs are the names a module's code sees, as in Node.js.
+const wrapperArgs = "exports, require, module, __filename, __dirname"
+
+// Compile compiles a module's source. name is the file's URL
+// ("file:///abs/script.js"), used in stack traces. The resulting program
+// evaluates to a function taking wrapperArgs.
+func Compile(name string, src []byte) (*goja.Program, error) {
+	code := string(src)
+	// A leading "#!" line is legal for Node and esbuild but not for goja.
+	res := api.Transform(code, api.TransformOptions{
+		Loader:     api.LoaderJS,
+		Format:     api.FormatCommonJS,
+		Target:     api.ESNext,
+		Sourcemap:  api.SourceMapInline,
+		Sourcefile: name,
+		Charset:    api.CharsetUTF8,
+		LogLevel:   api.LogLevelSilent,
+	})
+	if len(res.Errors) > 0 {
+		return nil, syntaxError(name, res.Errors)
+	}
+	// The wrapper stays on the first line so the source map's line numbers
+	// still match; only columns of line 1 shift, and line 1 is esbuild's.
+	wrapped := "(function(" + wrapperArgs + "){" + string(res.Code) + "\n})"
+	ast, err := goja.Parse(name, wrapped, parser.WithSourceMapLoader(func(string) ([]byte, error) {
+		return nil, nil // only inline maps are used; never read other files
+	}))
+	if err != nil {
+		return nil, &errs.ScriptError{Message: fmt.Sprintf("SyntaxError: %v", err)}
+	}
+	prg, err := goja.CompileAST(ast, false)
+	if err != nil {
+		return nil, &errs.ScriptError{Message: fmt.Sprintf("SyntaxError: %v", err)}
+	}
+	return prg, nil
+}
+
+// SyntaxError is a compile error: k6 v0.32 exits 255 for these, not 107.
+type SyntaxError struct{ Msg string }
+
+func (e *SyntaxError) Error() string { return e.Msg }
+
+func syntaxError(name string, msgs []api.Message) error {
+	var b strings.Builder
+	for i, m := range msgs {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		if m.Location != nil {
+			fmt.Fprintf(&b, "SyntaxError: %s:%d:%d: %s", name, m.Location.Line, m.Location.Column+1, m.Text)
+			if lt := strings.TrimRight(m.Location.LineText, "\r\n"); lt != "" {
+				fmt.Fprintf(&b, "\n    %s\n    %s^", lt, strings.Repeat(" ", m.Location.Column))
+			}
+		} else {
+			fmt.Fprintf(&b, "SyntaxError: %s: %s", name, m.Text)
+		}
+	}
+	return &SyntaxError{Msg: b.String()}
+}

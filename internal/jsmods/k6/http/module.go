@@ -1,0 +1,180 @@
+package http
+
+import (
+	"errors"
+
+	"github.com/dop251/goja"
+
+	"github.com/stampede-load/stampede/ext"
+	"github.com/stampede-load/stampede/jsmod"
+)
+
+func init() {
+	ext.Register("js.k6/http", &RootModule{})
+}
+
+// errInitContext is k6's error for requests made while the init stage runs.
+var errInitContext = errors.New("Making http requests in the init context is not supported") //nolint:staticcheck // k6's message
+
+// RootModule is the k6/http module; it makes one ModuleInstance per VU.
+type RootModule struct{}
+
+var _ jsmod.Module = (*RootModule)(nil)
+
+// NewModuleInstance implements jsmod.Module.
+func (*RootModule) NewModuleInstance(vu jsmod.VU) jsmod.Instance {
+	rt := vu.Runtime()
+	mi := &ModuleInstance{
+		vu:       vu,
+		client:   &client{},
+		expected: defaultExpected,
+		jsonSym:  goja.NewSymbol("k6/http.json"),
+		validSym: goja.NewSymbol("k6/http.jsonValid"),
+	}
+	// Captured now, before a script could replace the globals, so that
+	// json() and body detection behave the same whatever the script does.
+	if json := rt.Get("JSON"); json != nil {
+		mi.jsonParse, _ = goja.AssertFunction(json.ToObject(rt).Get("parse"))
+	}
+	if dv := rt.Get("DataView"); dv != nil {
+		mi.dataView = dv.ToObject(rt)
+	}
+	mi.respProto = rt.NewObject()
+	_ = mi.respProto.Set("json", mi.jsonMethod)
+	mi.exports = mi.makeExports()
+	return mi
+}
+
+// ModuleInstance is k6/http in one VU.
+type ModuleInstance struct {
+	vu     jsmod.VU
+	client *client
+
+	// expected decides whether a status is an expected response; nil means
+	// no callback (no http_req_failed samples, no expected_response tag).
+	expected func(status int) bool
+
+	respProto *goja.Object
+	jsonSym   *goja.Symbol // parsed body cached on a response by json()
+	validSym  *goja.Symbol // body already checked to be valid JSON
+	jsonParse goja.Callable
+	dataView  *goja.Object
+
+	exports jsmod.Exports
+}
+
+var _ jsmod.Instance = (*ModuleInstance)(nil)
+
+// Exports implements jsmod.Instance.
+func (mi *ModuleInstance) Exports() jsmod.Exports { return mi.exports }
+
+// defaultExpected is k6's default callback, expectedStatuses({min: 200, max: 399}).
+func defaultExpected(status int) bool { return status >= 200 && status <= 399 }
+
+// makeExports converts every export to a JS value once, so that the default
+// object and the named exports hold the same function objects
+// (http.get === get).
+func (mi *ModuleInstance) makeExports() jsmod.Exports {
+	rt := mi.vu.Runtime()
+	funcs := []struct {
+		name string
+		fn   func(goja.FunctionCall) goja.Value
+	}{
+		{"request", mi.jsRequest},
+		{"get", mi.verb("GET", false)},
+		{"head", mi.verb("HEAD", false)},
+		{"post", mi.verb("POST", true)},
+		{"put", mi.verb("PUT", true)},
+		{"patch", mi.verb("PATCH", true)},
+		{"del", mi.verb("DELETE", true)},
+		{"options", mi.verb("OPTIONS", true)},
+	}
+	// k6 v0.32's TLS version and OCSP names, in its order.
+	constants := [...]struct{ name, value string }{
+		{"TLS_1_0", "tls1.0"},
+		{"TLS_1_1", "tls1.1"},
+		{"TLS_1_2", "tls1.2"},
+		{"TLS_1_3", "tls1.3"},
+		{"OCSP_STATUS_GOOD", "good"},
+		{"OCSP_STATUS_REVOKED", "revoked"},
+		{"OCSP_STATUS_SERVER_FAILED", "server_failed"},
+		{"OCSP_STATUS_UNKNOWN", "unknown"},
+		{"OCSP_REASON_UNSPECIFIED", "unspecified"},
+		{"OCSP_REASON_KEY_COMPROMISE", "key_compromise"},
+		{"OCSP_REASON_CA_COMPROMISE", "ca_compromise"},
+		{"OCSP_REASON_AFFILIATION_CHANGED", "affiliation_changed"},
+		{"OCSP_REASON_SUPERSEDED", "superseded"},
+		{"OCSP_REASON_CESSATION_OF_OPERATION", "cessation_of_operation"},
+		{"OCSP_REASON_CERTIFICATE_HOLD", "certificate_hold"},
+		{"OCSP_REASON_REMOVE_FROM_CRL", "remove_from_crl"},
+		{"OCSP_REASON_PRIVILEGE_WITHDRAWN", "privilege_withdrawn"},
+		{"OCSP_REASON_AA_COMPROMISE", "aa_compromise"},
+	}
+	def := rt.NewObject()
+	named := make(map[string]any, len(funcs)+len(constants))
+	for _, f := range funcs {
+		v := rt.ToValue(f.fn)
+		_ = def.Set(f.name, v)
+		named[f.name] = v
+	}
+	for _, c := range constants {
+		v := rt.ToValue(c.value)
+		_ = def.Set(c.name, v)
+		named[c.name] = v
+	}
+	return jsmod.Exports{Default: def, Named: named}
+}
+
+// jsRequest is request(method, url, [body], [params]).
+func (mi *ModuleInstance) jsRequest(c goja.FunctionCall) goja.Value {
+	return mi.request(c.Argument(0).String(), c.Argument(1), c.Argument(2), c.Argument(3))
+}
+
+// verb makes get(url, [params]) when the method has no body argument and
+// post(url, [body], [params]) otherwise.
+func (mi *ModuleInstance) verb(method string, withBody bool) func(goja.FunctionCall) goja.Value {
+	if withBody {
+		return func(c goja.FunctionCall) goja.Value {
+			return mi.request(method, c.Argument(0), c.Argument(1), c.Argument(2))
+		}
+	}
+	return func(c goja.FunctionCall) goja.Value {
+		return mi.request(method, c.Argument(0), goja.Undefined(), c.Argument(1))
+	}
+}
+
+// request is the JS half of every request function.
+func (mi *ModuleInstance) request(method string, urlArg, bodyArg, paramsArg goja.Value) goja.Value {
+	rt := mi.vu.Runtime()
+	state := mi.vu.State()
+	if state == nil {
+		panic(rt.NewGoError(errInitContext))
+	}
+	if state.Transport == nil {
+		panic(rt.NewGoError(errors.New("k6/http: the VU has no HTTP transport")))
+	}
+
+	r := &request{method: method, rawURL: urlArg.String(), expected: mi.expected}
+	if err := mi.parseParams(state, paramsArg, r); err != nil {
+		panic(rt.NewGoError(err))
+	}
+	if err := mi.parseBody(bodyArg, r); err != nil {
+		panic(rt.NewTypeError(err.Error()))
+	}
+	if state.Options.UserAgent != "" && r.header.Get("User-Agent") == "" {
+		r.header.Set("User-Agent", state.Options.UserAgent)
+	}
+
+	res := mi.client.do(mi.vu.Context(), state, state.Samples, r)
+	if res.err != nil {
+		if r.throw {
+			panic(rt.NewGoError(res.fullErr()))
+		}
+		// k6 stays quiet about requests cut short by the end of the
+		// iteration: that is the test stopping, not the target failing.
+		if mi.vu.Context().Err() == nil {
+			state.Logger.WithError(res.fullErr()).Warn("Request Failed")
+		}
+	}
+	return mi.responseObject(r, res)
+}

@@ -1,0 +1,16 @@
+// Package netx is the network layer under stampede's protocol modules: the
+// per-VU dialer that counts the bytes a VU sends and receives, the HTTP
+// transport built on it, and the classification of network errors into k6's
+// numeric error codes (k6-spec §8).
+//
+// It knows nothing about metrics or JavaScript: it returns plain numbers and
+// strings, and the modules (k6/http, later k6/ws and k6/net/grpc) turn them
+// into samples and response fields. It imports only the standard library and
+// golang.org/x/net.
+//
+// Every VU owns one Dialer and one Transport, so connections are reused
+// within a VU but never shared between VUs, as in k6. Nothing here reads the
+// process environment: in particular the transport has no proxy, because
+// HTTP_PROXY and friends may only be read by internal/procenv; a later change
+// can pass a proxy function in through TransportOptions.
+package netx
