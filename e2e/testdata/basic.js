@@ -20,7 +20,7 @@ export default function () {
   });
   group('second', () => {
     const r2 = http.post(`${BASE}/post`, { a: '1' });
-    check(r2, { 'form posted': (r) => r.json('form.a') === '1' });
+    check(r2, { 'form posted': (r) => r.json('form.a.0') === '1' });
   });
   sleep(0.01);
 }

@@ -45,7 +45,7 @@ func decodeOptions(data []byte, src source) (Options, []string, error) {
 	var unknown []string
 	var errs []error
 	for _, k := range sortedKeys(raw) {
-		f, ok := fields[k]
+		f, ok := lookupField(fields, k)
 		if !ok || (src == fromScript && f.scope == "file") {
 			unknown = append(unknown, k)
 			continue
@@ -83,6 +83,20 @@ func decodeField(ptr any, raw json.RawMessage) error {
 	default:
 		return fmt.Errorf("internal error: cannot decode into %T", ptr)
 	}
+}
+
+// lookupField matches keys the way encoding/json (and so k6) does: exactly,
+// else case-insensitively, so `VUs: 10` in a script works as it does in k6.
+func lookupField(fields map[string]optionField, key string) (optionField, bool) {
+	if f, ok := fields[key]; ok {
+		return f, true
+	}
+	for name, f := range fields {
+		if strings.EqualFold(name, key) {
+			return f, true
+		}
+	}
+	return optionField{}, false
 }
 
 type optionField struct {

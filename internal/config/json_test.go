@@ -131,3 +131,15 @@ func TestMarshalOnlySetKeys(t *testing.T) {
 		t.Errorf("round trip %s -> %s", ind, ind2)
 	}
 }
+
+func TestKeysMatchCaseInsensitively(t *testing.T) {
+	t.Parallel()
+	o := mustScript(t, `{"VUs": 3, "Duration": "1m", "scenarios": {"a": {"Executor": "constant-vus", "DURATION": "10s"}}}`)
+	if o.VUs != Some[int64](3) || o.Duration.V.D() != time.Minute {
+		t.Errorf("got %+v", o)
+	}
+	c := o.Scenarios.V["a"]
+	if c == nil || c.Description() != "1 looping VUs for 10s (gracefulStop: 30s)" {
+		t.Errorf("scenario %v", c)
+	}
+}

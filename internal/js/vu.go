@@ -537,11 +537,20 @@ func (vu *VU) logException(err error) {
 	vu.b.cfg.Logger.WithField("source", "stacktrace").Error(exceptionText(err))
 }
 
-// exceptionText renders a JS exception with its stack, as k6 logs it.
+// exceptionText renders a JS exception with its stack. Frames of Go
+// functions ("at github.com/…(native)") are left out: they name stampede's
+// internals, not the user's code.
 func exceptionText(err error) string {
 	var ex *goja.Exception
 	if errors.As(err, &ex) {
-		return strings.TrimRight(ex.String(), "\n")
+		lines := strings.Split(strings.TrimRight(ex.String(), "\n"), "\n")
+		kept := lines[:1]
+		for _, l := range lines[1:] {
+			if !strings.HasSuffix(l, "(native)") {
+				kept = append(kept, l)
+			}
+		}
+		return strings.Join(kept, "\n")
 	}
 	return err.Error()
 }
@@ -553,7 +562,7 @@ func ScriptError(err error) error {
 	}
 	var ex *goja.Exception
 	if errors.As(err, &ex) {
-		msg, stack, _ := strings.Cut(strings.TrimRight(ex.String(), "\n"), "\n")
+		msg, stack, _ := strings.Cut(exceptionText(ex), "\n")
 		return &errs.ScriptError{Message: msg, Stack: stack}
 	}
 	return err

@@ -213,6 +213,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		setupData, runErr = runWithTimeout(runCtx, cfg.SetupTimeout, "setup", errs.SetupTimeout, setupVU.RunSetup)
 	}
 	if runErr == nil {
+		for _, v := range vus {
+			v.SetSetupData(setupData)
+		}
 		runErr = sched.Run(runCtx)
 	}
 	// teardown runs even after Ctrl-C or a threshold abort, but not when

@@ -106,6 +106,7 @@ type FieldError struct {
 	Msg  string // k6's message text
 }
 
+// Error renders "path: message".
 func (e *FieldError) Error() string {
 	if e.Path == "" {
 		return e.Msg
@@ -178,7 +179,7 @@ func Parse(name string, raw []byte) (Config, error) {
 		return nil, fmt.Errorf("scenario %q: %w", name, err)
 	}
 	var typ string
-	if r, ok := fields["executor"]; ok && !isNull(r) {
+	if _, r, ok := matchKey(fields, "executor"); ok && !isNull(r) {
 		if err := json.Unmarshal(r, &typ); err != nil {
 			return nil, fmt.Errorf("scenario %q: executor: expected a string, got %s", name, bytes.TrimSpace(r))
 		}
@@ -215,8 +216,7 @@ func Parse(name string, raw []byte) (Config, error) {
 
 func decodeObject(raw []byte) (map[string]json.RawMessage, error) {
 	var fields map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if err := dec.Decode(&fields); err != nil {
+	if err := json.Unmarshal(raw, &fields); err != nil {
 		return nil, fmt.Errorf("expected a JSON object: %w", err)
 	}
 	if fields == nil {
@@ -300,12 +300,12 @@ func decodeFields(cfg Config, fields map[string]json.RawMessage) error {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	for _, k := range keys {
-		dec, ok := decs[k]
+	for _, raw := range keys {
+		k, dec, ok := matchKey(decs, raw)
 		if !ok {
-			return fmt.Errorf("unknown field %q for executor %s (known fields: %s)", k, common.Executor, knownFields(decs))
+			return fmt.Errorf("unknown field %q for executor %s (known fields: %s)", raw, common.Executor, knownFields(decs))
 		}
-		r := fields[k]
+		r := fields[raw]
 		if isNull(r) {
 			continue
 		}
@@ -318,6 +318,21 @@ func decodeFields(cfg Config, fields map[string]json.RawMessage) error {
 		common.present[k] = true
 	}
 	return nil
+}
+
+// matchKey finds the decoder for a JSON key exactly or, as encoding/json
+// (and so k6) does, case-insensitively; it returns the canonical name.
+func matchKey[V any](m map[string]V, key string) (string, V, bool) {
+	if v, ok := m[key]; ok {
+		return key, v, true
+	}
+	for name, v := range m {
+		if strings.EqualFold(name, key) {
+			return name, v, true
+		}
+	}
+	var zero V
+	return "", zero, false
 }
 
 func knownFields(decs map[string]decoder) string {

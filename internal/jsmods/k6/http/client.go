@@ -149,13 +149,10 @@ func (c *client) do(ctx context.Context, st *jsmod.State, push metrics.Pusher, r
 		includeBody := true
 		switch h.resp.StatusCode {
 		case 301, 302, 303:
-			includeBody = false
+			includeBody, body = false, ""
 			if method != "GET" && method != "HEAD" {
 				method = "GET"
 			}
-		}
-		if !includeBody {
-			body = ""
 		}
 		keepHost := false
 		if host != "" && host != u.Host {
