@@ -19,7 +19,13 @@ vet:
 bench:
 	bash bench/run.sh
 
-# Short fuzzing pass over every parser; the corpora live in testdata/fuzz.
+# Short fuzzing pass over every parser; the corpora live in each package's
+# testdata/fuzz and are replayed by every `make test`.
+FUZZTIME ?= 20s
 fuzz:
-	$(GO) test -run=^$$ -fuzz=FuzzParse$$ -fuzztime=30s ./internal/metrics/threshold/
-	$(GO) test -run=^$$ -fuzz=FuzzParseMetricKey -fuzztime=30s ./internal/metrics/threshold/
+	$(GO) test -run=^$$ -fuzz=^FuzzParse$$ -fuzztime=$(FUZZTIME) ./internal/metrics/threshold/
+	$(GO) test -run=^$$ -fuzz=^FuzzParseMetricKey$$ -fuzztime=$(FUZZTIME) ./internal/metrics/threshold/
+	$(GO) test -run=^$$ -fuzz=^FuzzParseDuration$$ -fuzztime=$(FUZZTIME) ./internal/scenario/
+	$(GO) test -run=^$$ -fuzz=^FuzzParseScenario$$ -fuzztime=$(FUZZTIME) ./internal/scenario/
+	$(GO) test -run=^$$ -fuzz=^FuzzOptionsJSON$$ -fuzztime=$(FUZZTIME) ./internal/config/
+	$(GO) test -run=^$$ -fuzz=^FuzzTagSetOps$$ -fuzztime=$(FUZZTIME) ./metrics/

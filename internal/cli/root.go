@@ -35,6 +35,7 @@ type globalFlags struct {
 type app struct {
 	env    *procenv.Env
 	flags  globalFlags
+	prof   profileFlags
 	logger *logrus.Logger
 	start  time.Time
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"net/http/cookiejar"
 	"os"
 	"path"
+	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"time"
@@ -46,11 +49,57 @@ func (a *app) runCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.runTest(cmd.Context(), src, flagOpts, flagRT, nil)
+			return a.profiled(func() error { return a.runTest(cmd.Context(), src, flagOpts, flagRT, nil) })
 		},
 	}
 	config.RegisterRunFlags(cmd.Flags())
+	// Developer flags for performance work: a CPU profile of the whole
+	// command and a heap profile taken when it ends.
+	cmd.Flags().StringVar(&a.prof.cpu, "cpuprofile", "", "write a CPU profile to this file")
+	cmd.Flags().StringVar(&a.prof.mem, "memprofile", "", "write a heap profile to this file")
+	_ = cmd.Flags().MarkHidden("cpuprofile")
+	_ = cmd.Flags().MarkHidden("memprofile")
 	return cmd
+}
+
+// profileFlags are the hidden --cpuprofile and --memprofile paths.
+type profileFlags struct{ cpu, mem string }
+
+// profiled runs f under the profilers the hidden flags ask for. Profiles
+// are buffered and written through the environment's file system, so
+// nothing here touches the OS directly.
+func (a *app) profiled(f func() error) error {
+	var cpu bytes.Buffer
+	if a.prof.cpu != "" {
+		if err := pprof.StartCPUProfile(&cpu); err != nil {
+			return fmt.Errorf("starting the CPU profile: %w", err)
+		}
+	}
+	runErr := f()
+	if a.prof.cpu != "" {
+		pprof.StopCPUProfile()
+		if err := a.env.FS.WriteFile(a.absPath(a.prof.cpu), cpu.Bytes()); err != nil {
+			return fmt.Errorf("writing the CPU profile: %w", err)
+		}
+	}
+	if a.prof.mem != "" {
+		var mem bytes.Buffer
+		runtime.GC() // up-to-date statistics, as pprof's own docs advise
+		if err := pprof.WriteHeapProfile(&mem); err != nil {
+			return fmt.Errorf("writing the heap profile: %w", err)
+		}
+		if err := a.env.FS.WriteFile(a.absPath(a.prof.mem), mem.Bytes()); err != nil {
+			return fmt.Errorf("writing the heap profile: %w", err)
+		}
+	}
+	return runErr
+}
+
+func (a *app) absPath(p string) string {
+	if path.IsAbs(p) {
+		return p
+	}
+	return path.Join(a.env.Cwd, p)
 }
 
 func exactlyOneArg(what string) cobra.PositionalArgs {
@@ -269,6 +318,10 @@ func (a *app) runTest(ctx context.Context, src script, flagOpts config.Options, 
 		return err
 	}
 	o := l.opts
+	if err := checkOutputs(o); err != nil {
+		return err
+	}
+	warnNotImplemented(a, o)
 	stdout := a.env.Stdout
 	fmt.Fprint(stdout, banner())
 	scs := scenario.Sorted(l.scenarios)
@@ -289,6 +342,7 @@ func (a *app) runTest(ctx context.Context, src script, flagOpts config.Options, 
 	transportOpts := netx.TransportOptions{
 		InsecureSkipTLSVerify: o.InsecureSkipTLSVerify.V,
 		NoConnectionReuse:     o.NoConnectionReuse.V,
+		TLSConfig:             tlsConfig(o),
 	}
 
 	runCtx, cancel := context.WithCancelCause(ctx)
@@ -326,7 +380,12 @@ func (a *app) runTest(ctx context.Context, src script, flagOpts config.Options, 
 		MinIterationDuration: o.MinIterationDuration.V.D(),
 		NewTransport: func() (http.RoundTripper, func() (int64, int64)) {
 			d := netx.NewDialer()
-			return netx.NewTransport(d, transportOpts), func() (int64, int64) { return d.BytesWritten(), d.BytesRead() }
+			var t http.RoundTripper = netx.NewTransport(d, transportOpts)
+			if o.HTTPDebug.V != "" {
+				t = &netx.DebugTransport{Next: t, Full: o.HTTPDebug.V == "full",
+					Log: func(m string) { a.logger.Info(m) }}
+			}
+			return t, func() (int64, int64) { return d.BytesWritten(), d.BytesRead() }
 		},
 		NewCookieJar: func() http.CookieJar {
 			jar, _ := cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
