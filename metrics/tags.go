@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -142,9 +143,15 @@ func (s *TagSet) String() string {
 	return b.String()
 }
 
-// Builder collects tags for one sample set with a single allocation at the
-// end; the HTTP module builds a request's tags with it.
-type Builder struct{ tags []Tag }
+// Builder collects tags for one sample set with at most one allocation at
+// the end; the HTTP module builds a request's tags with it. Consecutive
+// requests of a VU mostly carry the same tags, so a builder remembers the
+// last set it built and returns it again when the tags are equal: no
+// allocation, and fewer distinct sets for the engine to look at.
+type Builder struct {
+	tags []Tag
+	last *TagSet
+}
 
 // Reset starts a new set from base, reusing the builder's buffer.
 func (b *Builder) Reset(base *TagSet) {
@@ -177,7 +184,10 @@ func (b *Builder) TagSet() *TagSet {
 	if len(b.tags) == 0 {
 		return nil
 	}
-	tags := append([]Tag(nil), b.tags...)
-	sort.Slice(tags, func(i, j int) bool { return tags[i].Key < tags[j].Key })
-	return &TagSet{tags: tags}
+	slices.SortFunc(b.tags, func(x, y Tag) int { return strings.Compare(x.Key, y.Key) })
+	if b.last != nil && slices.Equal(b.last.tags, b.tags) {
+		return b.last
+	}
+	b.last = &TagSet{tags: slices.Clone(b.tags)}
+	return b.last
 }

@@ -233,10 +233,8 @@ func (a *app) load(ctx context.Context, src script, flagOpts config.Options, fla
 		}
 		ths[key] = list
 	}
-	sys, err := metrics.ParseSystemTags(opts.SystemTags.V)
-	if err != nil {
-		problems = append(problems, fmt.Errorf("systemTags: %w", err))
-	}
+	// opts.Validate has already reported unknown system tags.
+	sys, _ := metrics.ParseSystemTags(opts.SystemTags.V)
 	if len(problems) > 0 {
 		var b strings.Builder
 		b.WriteString("There were problems with the specified script configuration:")
@@ -369,6 +367,7 @@ func (a *app) runTest(ctx context.Context, src script, flagOpts config.Options, 
 	if !a.flags.quiet {
 		prog = newProgress(stdout, a.env.StdoutTTY, scs)
 	}
+	restoreGC := func() {}
 	res, runErr := run.Run(runCtx, run.Config{
 		Bundle: l.bundle, Registry: l.registry, Builtin: l.builtin, Logger: a.logger,
 		Scenarios: scs, MaxVUs: maxVUs,
@@ -391,12 +390,14 @@ func (a *app) runTest(ctx context.Context, src script, flagOpts config.Options, 
 			jar, _ := cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
 			return jar
 		},
+		Ready: func() { restoreGC = a.tuneGC() },
 		Progress: func(s run.Status) {
 			if prog != nil {
 				prog.update(s)
 			}
 		},
 	})
+	restoreGC()
 	if res == nil {
 		return runErr
 	}

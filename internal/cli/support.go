@@ -27,7 +27,8 @@ func notImplemented(o config.Options) []string {
 	add(o.TLSAuth.Valid && len(o.TLSAuth.V) > 0, "tlsAuth")
 	add(o.LocalIPs.Valid && o.LocalIPs.V != "", "localIPs")
 	add(o.ConsoleOutput.Valid && o.ConsoleOutput.V != "", "consoleOutput")
-	add(!o.DNS.IsZero() && o.DNS.String() != config.Defaults().DNS.String(), "dns")
+	def := config.Defaults().DNS
+	add(o.DNS.TTL.V != def.TTL.V || o.DNS.Select.V != def.Select.V || o.DNS.Policy.V != def.Policy.V, "dns")
 	seg := o.ExecutionSegment.V
 	add(seg != "" && seg != "0:1" && seg != "1", "executionSegment")
 	return names

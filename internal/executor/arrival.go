@@ -15,6 +15,10 @@ import (
 // no idle VU the iteration is dropped and, while fewer than maxVUs are
 // held, one more VU is requested from the pool in the background, so the
 // pace never waits for a VU.
+//
+// With an execution segment, pace is still the whole test's schedule, of
+// which the instance starts only the iterations its segment owns
+// (striped), and preAllocatedVUs and maxVUs are the segment's shares.
 type arrivalRate struct {
 	base
 	duration         time.Duration
@@ -27,9 +31,9 @@ func newConstantArrivalRate(b base, c *scenario.ConstantArrivalRate) *arrivalRat
 	return &arrivalRate{
 		base:     b,
 		duration: dur,
-		preAlloc: c.PreAllocatedVUs,
-		maxVUs:   max(c.MaxVUs, c.PreAllocatedVUs),
-		pace:     func() arrivals { return constantArrivals(rate, unit, dur) },
+		preAlloc: b.et.ScaleInt64(c.PreAllocatedVUs),
+		maxVUs:   b.et.ScaleInt64(max(c.MaxVUs, c.PreAllocatedVUs)),
+		pace:     func() arrivals { return striped(constantArrivals(rate, unit, dur), b.et) },
 	}
 }
 
@@ -37,10 +41,10 @@ func newRampingArrivalRate(b base, c *scenario.RampingArrivalRate) *arrivalRate 
 	return &arrivalRate{
 		base:     b,
 		duration: stagesDuration(c.Stages),
-		preAlloc: c.PreAllocatedVUs,
-		maxVUs:   max(c.MaxVUs, c.PreAllocatedVUs),
+		preAlloc: b.et.ScaleInt64(c.PreAllocatedVUs),
+		maxVUs:   b.et.ScaleInt64(max(c.MaxVUs, c.PreAllocatedVUs)),
 		pace: func() arrivals {
-			return rampingArrivals(c.StartRate, time.Duration(c.TimeUnit), c.Stages)
+			return striped(rampingArrivals(c.StartRate, time.Duration(c.TimeUnit), c.Stages), b.et)
 		},
 	}
 }
@@ -48,7 +52,7 @@ func newRampingArrivalRate(b base, c *scenario.RampingArrivalRate) *arrivalRate 
 func (e *arrivalRate) Run(ctx context.Context) error { return e.run(ctx, e.body) }
 
 func (e *arrivalRate) body(ctx context.Context) error {
-	w := newWindow(ctx, e.duration, e.grace)
+	w := newWindow(ctx, e.clk, e.duration, e.grace)
 	defer w.close()
 	if e.duration <= 0 {
 		return nil
@@ -97,8 +101,9 @@ func (e *arrivalRate) body(ctx context.Context) error {
 	for {
 		at, ok := next()
 		// Waiting on ctx rather than w.reg: a start due exactly at the
-		// end (ramping) must not race the end's timer.
-		if !ok || !sleepUntil(ctx, w.start.Add(at)) {
+		// end (ramping) must not race the end's timer. While the run is
+		// paused, the clock stands and so does the schedule.
+		if !ok || !e.clk.sleepUntil(ctx, satAdd(w.start, at)) {
 			break
 		}
 		select {
@@ -123,6 +128,6 @@ func (e *arrivalRate) body(ctx context.Context) error {
 				"Insufficient VUs, reached %d active VUs and cannot initialize more", e.maxVUs))
 		}
 	}
-	sleepUntil(ctx, w.end)
+	e.clk.sleepUntil(ctx, w.end)
 	return nil
 }

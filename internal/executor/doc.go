@@ -18,9 +18,20 @@
 //
 // Time: executors read the real clock (time.Now, timers) rather than an
 // injected one, because testing/synctest gives the tests a fake clock for
-// exactly that code without an extra abstraction. The arithmetic that
-// decides when things happen (ramp steps, arrival instants) lives in pure
+// exactly that code without an extra abstraction. On top of it, every
+// scenario of a Scheduler times everything on one execution clock (clock
+// in clock.go): execution time stands still while the run is paused, so
+// startTime, durations, graceful stops, ramps and arrival schedules all
+// resume where they stopped (Scheduler.Pause). The arithmetic that decides
+// when things happen (ramp steps, arrival instants) lives in pure
 // functions, table-tested without goroutines.
+//
+// Execution segments (Env.Segment, k6-spec §3.5): each scenario is scaled
+// to the segment with scenario.Segmented; the VU-based executors run the
+// segment's share of the VUs (and of the iterations, for
+// shared-iterations), the arrival-rate executors follow the whole test's
+// schedule and start only the iterations the segment owns. N instances
+// given the segments of one sequence together run the unsegmented test.
 //
 // Goroutines: every goroutine started by an executor is owned by its Run
 // call, which returns only after all of them have ended and every VU has

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -63,6 +64,13 @@ type Env struct {
 	// ActiveVUs counts the VUs currently held by any scenario of the run:
 	// the value of the vus gauge. Scenarios add to it concurrently.
 	ActiveVUs *atomic.Int64
+
+	// Segment is the execution segment this instance runs (k6-spec §3.5);
+	// nil is the whole test. Each scenario is scaled to it with
+	// scenario.Segmented, which also says what that means per executor.
+	// Configs already segmented with the same tuple are accepted as they
+	// are.
+	Segment *scenario.ExecutionTuple
 }
 
 func (env Env) withDefaults() (Env, error) {
@@ -101,12 +109,19 @@ var (
 	_ Executor = (*loopingVUs)(nil)
 	_ Executor = (*rampingVUs)(nil)
 	_ Executor = (*arrivalRate)(nil)
+	_ Executor = (*externallyControlled)(nil)
 )
 
 // New returns the executor for cfg, which must be valid and have its
-// defaults applied (scenario.Parse does both). It returns the interface,
-// not a concrete type, because which executor runs is decided by data.
+// defaults applied (scenario.Parse does both), scaled to env.Segment. It
+// returns the interface, not a concrete type, because which executor runs
+// is decided by data. An executor made by New runs on a clock of its own,
+// which nothing pauses; those of a Scheduler share the Scheduler's.
 func New(cfg scenario.Config, env Env) (Executor, error) {
+	return newExecutor(cfg, env, newClock())
+}
+
+func newExecutor(cfg scenario.Config, env Env, clk *clock) (Executor, error) {
 	env, err := env.withDefaults()
 	if err != nil {
 		return nil, err
@@ -114,20 +129,19 @@ func New(cfg scenario.Config, env Env) (Executor, error) {
 	if cfg == nil {
 		return nil, errors.New("executor: nil scenario config")
 	}
-	b := newBase(cfg.Base(), env)
+	if cfg, err = scenario.Segmented(cfg, env.Segment); err != nil {
+		return nil, fmt.Errorf("executor: %w", err)
+	}
+	b := newBase(cfg.Base(), env, clk)
 	switch c := cfg.(type) {
 	case *scenario.SharedIterations:
 		return &sharedIterations{base: b, cfg: c}, nil
 	case *scenario.PerVUIterations:
 		return &perVUIterations{base: b, cfg: c}, nil
 	case *scenario.ConstantVUs:
-		return &loopingVUs{base: b, vus: c.VUs, duration: time.Duration(c.Duration)}, nil
+		return &loopingVUs{base: b, vus: c.PeakVUs(), duration: time.Duration(c.Duration)}, nil
 	case *scenario.ExternallyControlled:
-		// There is no REST API to change the VU count yet, so this is
-		// constant-vus where duration 0 means "until the run ends". k6
-		// forbids gracefulStop here: at the end, iterations stop at once.
-		b.grace = 0
-		return &loopingVUs{base: b, vus: c.VUs, duration: time.Duration(c.Duration)}, nil
+		return newExternallyControlled(b, c), nil
 	case *scenario.RampingVUs:
 		return newRampingVUs(b, c), nil
 	case *scenario.ConstantArrivalRate:
@@ -147,10 +161,12 @@ type base struct {
 	grace    time.Duration
 	act      *Activation
 	env      Env
+	et       *scenario.ExecutionTuple // nil: the whole test
+	clk      *clock
 	progress *Progress
 }
 
-func newBase(c *scenario.Common, env Env) base {
+func newBase(c *scenario.Common, env Env, clk *clock) base {
 	return base{
 		name:  c.Name,
 		grace: time.Duration(c.GracefulStop),
@@ -161,7 +177,9 @@ func newBase(c *scenario.Common, env Env) base {
 			Tags:     c.Tags,
 		},
 		env:      env,
-		progress: newProgress(c.Name),
+		et:       c.ExecutionTuple(),
+		clk:      clk,
+		progress: newProgress(c.Name, clk),
 	}
 }
 
@@ -169,6 +187,7 @@ func (b *base) Progress() *Progress { return b.progress }
 
 // run runs f as the body of Run, keeping the progress state right.
 func (b *base) run(ctx context.Context, f func(context.Context) error) error {
+	b.clk.start()
 	b.progress.begin()
 	err := f(ctx)
 	b.progress.finish(err != nil || ctx.Err() != nil)
@@ -216,61 +235,75 @@ func (b *base) drop(ctx context.Context, n int64, vuID uint64) {
 	b.env.Dropped(n, b.name, vuID)
 }
 
-// window is the time frame of one scenario run: it starts at start, starts
-// no iteration at or after end, and interrupts iterations at end+grace.
-// A zero end means the scenario has no nominal end.
+// window is the time frame of one scenario run, in execution time: it
+// starts at start, starts no iteration at or after end, and interrupts
+// iterations at end+grace. Without an end (bounded false) the scenario has
+// no nominal end.
 type window struct {
-	start, end time.Time
+	clk        *clock
+	start, end time.Duration
+	bounded    bool
 	// reg ends at the nominal end: waiting for VUs or for the next
 	// start makes no sense after it.
 	reg context.Context
 	// iter ends at end+grace; iterations run under it.
-	iter    context.Context
-	cancels []context.CancelFunc
+	iter  context.Context
+	stops []func()
 }
 
-func newWindow(ctx context.Context, duration, grace time.Duration) *window {
-	w := &window{start: time.Now(), reg: ctx, iter: ctx}
+func newWindow(ctx context.Context, clk *clock, duration, grace time.Duration) *window {
+	w := &window{clk: clk, start: clk.now(), reg: ctx, iter: ctx}
 	if duration > 0 {
-		w.end = w.start.Add(duration)
-		var c1, c2 context.CancelFunc
-		w.reg, c1 = context.WithDeadline(ctx, w.end)
-		w.iter, c2 = context.WithDeadline(ctx, w.end.Add(grace))
-		w.cancels = append(w.cancels, c1, c2)
+		w.bounded = true
+		w.end = satAdd(w.start, duration)
+		var stop1, stop2 func()
+		w.reg, stop1 = clk.withDeadline(ctx, w.end)
+		w.iter, stop2 = clk.withDeadline(ctx, satAdd(w.end, max(grace, 0)))
+		w.stops = append(w.stops, stop1, stop2)
 	}
 	return w
 }
 
-// open reports whether a new iteration may start now. It reads the clock
-// instead of relying on w.reg, so that an iteration ending exactly at the
-// nominal end never starts another one, whatever order timers fire in.
+// open reports whether the nominal end has not come yet. It reads the
+// clock instead of relying on w.reg, so that an iteration ending exactly at
+// the nominal end never starts another one, whatever order timers fire in.
 func (w *window) open() bool {
 	if w.iter.Err() != nil {
 		return false
 	}
-	return w.end.IsZero() || time.Now().Before(w.end)
+	return !w.bounded || w.clk.now() < w.end
 }
 
+// next waits while the run is paused, then reports whether a new iteration
+// may start now. A pause that comes while a VU is between next and the
+// start of its iteration lets that one iteration start.
+func (w *window) next() bool {
+	for {
+		if !w.clk.waitRunning(w.iter) {
+			return false
+		}
+		if !w.open() {
+			return false
+		}
+		if !w.clk.isPaused() {
+			return true
+		}
+	}
+}
+
+// close ends the window's contexts and their clock watchers.
 func (w *window) close() {
-	for _, c := range w.cancels {
-		c()
+	for _, stop := range w.stops {
+		stop()
 	}
 }
 
-// sleepUntil waits until t or until ctx ends; it reports whether t came.
-func sleepUntil(ctx context.Context, t time.Time) bool {
-	d := time.Until(t)
-	if d <= 0 {
-		return ctx.Err() == nil
+// satAdd adds non-negative durations, saturating instead of wrapping.
+func satAdd(a, b time.Duration) time.Duration {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
 	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
+	return a + b
 }
 
 // group runs goroutines and collects the first error, which also cancels

@@ -66,11 +66,17 @@ func (v *fakeVU) iterations() []iterStart {
 	return append([]iterStart(nil), v.starts...)
 }
 
-// fakePool holds a fixed set of fakeVUs, handed out in ID order, and
-// remembers how many were out at once.
+// fakePool holds a set of fakeVUs, handed out in ID order, and remembers
+// how many were out at once. An elastic pool also initialises new VUs on
+// demand, up to a limit, each taking initDelay.
 type fakePool struct {
+	mu   sync.Mutex // guards vus while an elastic pool grows
 	vus  []*fakeVU
 	free chan VU
+
+	limit     int // elastic: the most VUs it makes; 0 for a fixed pool
+	iterDur   time.Duration
+	initDelay time.Duration
 
 	out, maxOut atomic.Int64
 	failGet     atomic.Bool
@@ -100,23 +106,73 @@ func uniformPool(n int, dur time.Duration) *fakePool {
 	return newFakePool(durs...)
 }
 
+// elasticPool starts with initial VUs and initialises more on demand, up
+// to limit; their iterations take iterDur.
+func elasticPool(initial, limit int, iterDur, initDelay time.Duration) *fakePool {
+	p := &fakePool{free: make(chan VU, limit), limit: limit, iterDur: iterDur, initDelay: initDelay}
+	for range initial {
+		p.free <- p.newVU()
+	}
+	return p
+}
+
+// newVU adds a VU, or returns nil if an elastic pool is at its limit.
+func (p *fakePool) newVU() *fakeVU {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.vus) >= p.limit {
+		return nil
+	}
+	vu := &fakeVU{id: uint64(len(p.vus) + 1), dur: p.iterDur}
+	p.vus = append(p.vus, vu)
+	return vu
+}
+
+func (p *fakePool) all() []*fakeVU {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]*fakeVU(nil), p.vus...)
+}
+
 func (p *fakePool) Get(ctx context.Context) (VU, error) {
 	if p.failGet.Load() {
 		return nil, errPoolBroken
 	}
-	select {
-	case vu := <-p.free:
-		n := p.out.Add(1)
-		for {
-			m := p.maxOut.Load()
-			if n <= m || p.maxOut.CompareAndSwap(m, n) {
-				break
+	if p.limit > 0 {
+		select {
+		case vu := <-p.free:
+			return p.took(vu), nil
+		default:
+		}
+		if vu := p.newVU(); vu != nil {
+			t := time.NewTimer(p.initDelay)
+			defer t.Stop()
+			select {
+			case <-t.C:
+				return p.took(vu), nil
+			case <-ctx.Done():
+				p.free <- vu // initialised for nothing, but kept
+				return nil, ctx.Err()
 			}
 		}
-		return vu, nil
+	}
+	select {
+	case vu := <-p.free:
+		return p.took(vu), nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+func (p *fakePool) took(vu VU) VU {
+	n := p.out.Add(1)
+	for {
+		m := p.maxOut.Load()
+		if n <= m || p.maxOut.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	return vu
 }
 
 func (p *fakePool) Put(vu VU) {
@@ -130,8 +186,8 @@ func (p *fakePool) checkReturned(t *testing.T) {
 	if n := p.out.Load(); n != 0 {
 		t.Errorf("%d VUs not returned to the pool", n)
 	}
-	if len(p.free) != len(p.vus) {
-		t.Errorf("pool holds %d of %d VUs", len(p.free), len(p.vus))
+	if n := len(p.all()); len(p.free) != n {
+		t.Errorf("pool holds %d of %d VUs", len(p.free), n)
 	}
 }
 

@@ -14,6 +14,29 @@ import (
 // pacing be table-tested on its own, like vegeta's Pacer.
 type arrivals func() (time.Duration, bool)
 
+// striped keeps the starts of next that et owns: start i (0-based) of the
+// whole test's schedule is this instance's when et.Owns(i). The instances
+// of a segment sequence thus start every iteration of the schedule
+// exactly once, at its own instant.
+func striped(next arrivals, et *scenario.ExecutionTuple) arrivals {
+	if et.IsFull() {
+		return next
+	}
+	var i int64
+	return func() (time.Duration, bool) {
+		for {
+			at, ok := next()
+			if !ok {
+				return 0, false
+			}
+			i++
+			if et.Owns(i - 1) {
+				return at, true
+			}
+		}
+	}
+}
+
 // constantArrivals paces constant-arrival-rate: rate starts per timeUnit,
 // evenly spaced, the first at 0 and the last strictly before duration.
 // The n-th start is computed from n rather than by adding a period, so

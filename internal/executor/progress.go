@@ -43,12 +43,15 @@ type Progress struct {
 	dropped     atomic.Int64
 	state       atomic.Int32
 
-	mu         sync.Mutex // guards start and end
-	start, end time.Time
+	clk        *clock
+	mu         sync.Mutex // guards the fields below
+	begun      bool
+	ended      bool
+	start, end time.Duration // execution time
 }
 
-func newProgress(scenario string) *Progress {
-	return &Progress{scenario: scenario}
+func newProgress(scenario string, clk *clock) *Progress {
+	return &Progress{scenario: scenario, clk: clk}
 }
 
 // Scenario is the scenario's name.
@@ -71,31 +74,35 @@ func (p *Progress) Dropped() int64 { return p.dropped.Load() }
 // State says whether the scenario is waiting, running or over.
 func (p *Progress) State() State { return State(p.state.Load()) }
 
-// Elapsed is the time since the scenario started, 0 before it starts and
-// frozen once it has ended.
+// Elapsed is the execution time since the scenario started: 0 before it
+// starts, standing still while the run is paused and frozen once the
+// scenario has ended.
 func (p *Progress) Elapsed() time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	switch {
-	case p.start.IsZero():
+	case !p.begun:
 		return 0
-	case p.end.IsZero():
-		return time.Since(p.start)
+	case !p.ended:
+		return p.clk.now() - p.start
 	default:
-		return p.end.Sub(p.start)
+		return p.end - p.start
 	}
 }
 
 func (p *Progress) begin() {
 	p.mu.Lock()
-	p.start = time.Now()
+	p.begun, p.start = true, p.clk.now()
 	p.mu.Unlock()
 	p.state.Store(int32(Running))
 }
 
 func (p *Progress) finish(aborted bool) {
 	p.mu.Lock()
-	p.end = time.Now()
+	p.ended, p.end = true, p.clk.now()
+	if !p.begun {
+		p.start = p.end
+	}
 	p.mu.Unlock()
 	s := Done
 	if aborted {

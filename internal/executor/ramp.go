@@ -9,7 +9,8 @@ import (
 )
 
 // rampPlan is the planned VU count of a ramping-vus scenario as a list of
-// changes, starting with {0, startVUs}. The stage arithmetic is
+// changes, starting with {0, startVUs} (the segment's share of them, with
+// an execution segment). The stage arithmetic is
 // scenario's (RampingVUs.Steps, consistent with VUsAt), so that the VUs the
 // run pre-allocates and the VUs the executor starts can never disagree.
 func rampPlan(c *scenario.RampingVUs) []scenario.Step {
@@ -17,7 +18,7 @@ func rampPlan(c *scenario.RampingVUs) []scenario.Step {
 	if len(steps) > 0 && steps[0].Offset == 0 {
 		return steps
 	}
-	return append([]scenario.Step{{Offset: 0, VUs: c.StartVUs}}, steps...)
+	return append([]scenario.Step{{Offset: 0, VUs: c.VUsAt(-1)}}, steps...)
 }
 
 // stagesDuration is the sum of the stages' durations: the nominal length

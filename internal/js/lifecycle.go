@@ -52,16 +52,16 @@ func (vu *VU) runSpecial(ctx context.Context, fn, group string, arg goja.Value) 
 		tags = tags.With("group", g.Path)
 	}
 	st.Group, st.Tags = g, tags
+	vu.leave()
 	call, err := vu.function(fn)
 	if err != nil {
 		return nil, err
 	}
-	vu.ctx = ctx
-	stop := vu.interruptOn(ctx)
+	vu.enter(ctx)
 	start := time.Now()
 	v, err := call(goja.Undefined(), arg)
 	end := time.Now()
-	stop()
+	vu.leave()
 	st.Group, st.Tags = vu.params.Group, vu.params.RunTags
 	var interrupted *goja.InterruptedError
 	if errors.As(err, &interrupted) {

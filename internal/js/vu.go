@@ -34,13 +34,17 @@ type VU struct {
 	dirs []string
 
 	ctx     context.Context
+	entered context.Context // the context enter was last called with
+	exit    func()          // undoes enter; nil when not entered
 	initEnv *jsmod.InitEnv
 	state   *jsmod.State
+	jar     *lazyJar // nil without a jar
 
 	env      *goja.Object
 	envFor   map[string]string
 	params   Params
 	buf      []metrics.Sample
+	flushed  time.Time // last Flush
 	setupRaw []byte
 	setup    goja.Value
 	haveData bool
@@ -171,35 +175,9 @@ func (vu *VU) requireBuiltin(spec string) (goja.Value, error) {
 	if !ok {
 		return nil, fmt.Errorf("module %q is not a JS module", spec)
 	}
-	v := vu.exportsObject(mod.NewModuleInstance(vu).Exports())
+	v := newModuleExports(vu.rt, mod.NewModuleInstance(vu).Exports())
 	vu.modules[spec] = v
 	return v, nil
-}
-
-// exportsObject builds the namespace object esbuild's interop expects:
-// named exports as properties, the default export under "default", and
-// __esModule so that `import x from` picks "default".
-func (vu *VU) exportsObject(e jsmod.Exports) goja.Value {
-	rt := vu.rt
-	o := rt.NewObject()
-	named := e.Named
-	if len(named) == 0 && e.Default != nil {
-		if d, ok := rt.ToValue(e.Default).(*goja.Object); ok {
-			for _, k := range d.Keys() {
-				_ = o.Set(k, d.Get(k))
-			}
-		}
-	}
-	for k, v := range named {
-		_ = o.Set(k, v)
-	}
-	if e.Default != nil {
-		_ = o.Set("default", e.Default)
-	} else {
-		_ = o.Set("default", o)
-	}
-	_ = o.DefineDataProperty("__esModule", rt.ToValue(true), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
-	return o
 }
 
 func (vu *VU) requireFile(p string) (goja.Value, error) {
@@ -323,7 +301,8 @@ func (b *Bundle) NewVU(ctx context.Context, id uint64, p Params) (*VU, error) {
 		Transport: p.Transport,
 	}
 	if p.CookieJar != nil {
-		vu.state.CookieJar = p.CookieJar()
+		vu.jar = &lazyJar{newJar: p.CookieJar}
+		vu.state.CookieJar = vu.jar
 	}
 	return vu, nil
 }
@@ -337,14 +316,26 @@ func (vu *VU) Push(s metrics.Sample) {
 	}
 }
 
-const flushAt = 512
+// A VU hands its samples over when it has flushAt of them, and at the end of
+// the first iteration that ends flushEvery after the previous hand-over.
+// Handing over after every iteration cost a channel send, a wake-up of the
+// engine and a new buffer per iteration; batching across iterations keeps
+// those off the hot path while thresholds still see samples within
+// flushEvery.
+const (
+	flushAt    = 512
+	flushEvery = 100 * time.Millisecond
+)
 
-// Flush hands the buffered samples over.
+// Flush hands the buffered samples over. Iterate may keep samples buffered
+// across iterations; whoever takes the VU out of service calls Flush.
 func (vu *VU) Flush() {
+	vu.flushed = time.Now()
 	if len(vu.buf) == 0 || vu.params.Out == nil {
 		return
 	}
 	vu.params.Out <- vu.buf
+	// Sized by the last batch: an idle VU keeps a small buffer.
 	vu.buf = make([]metrics.Sample, 0, cap(vu.buf))
 }
 
@@ -398,7 +389,8 @@ type Activation struct {
 }
 
 // Iterate runs one iteration of a.Exec. It reports false when ctx ended the
-// iteration early (interrupted).
+// iteration early (interrupted). The iteration's samples may stay buffered
+// until a later iteration or Flush.
 func (vu *VU) Iterate(ctx context.Context, a *Activation) bool {
 	st := vu.state
 	sys := st.Options.SystemTags
@@ -412,21 +404,25 @@ func (vu *VU) Iterate(ctx context.Context, a *Activation) bool {
 	st.Tags = base
 	st.Group = vu.params.Group
 	st.Iteration = vu.iter
-	if !vu.params.NoCookiesReset && vu.params.CookieJar != nil {
-		st.CookieJar = vu.params.CookieJar()
+	if !vu.params.NoCookiesReset && vu.jar != nil {
+		vu.jar.reset()
 	}
 	_ = vu.rt.Set("__ITER", vu.iter)
 	vu.iter++
 
+	vu.settle(ctx) // before data() runs JS
+	data := vu.data()
 	start := time.Now()
-	err := vu.call(ctx, a.Exec, vu.data())
+	err := vu.call(ctx, a.Exec, data)
 	end := time.Now()
 	interrupted := ctx.Err() != nil
 	if err != nil && !interrupted {
 		vu.logException(err)
 	}
 	vu.emitIteration(base, start, end, !interrupted, true)
-	vu.Flush()
+	if interrupted || end.Sub(vu.flushed) >= flushEvery {
+		vu.Flush()
+	}
 	if vu.params.NoVUConnectionReuse {
 		if t, ok := vu.params.Transport.(interface{ CloseIdleConnections() }); ok {
 			t.CloseIdleConnections()
@@ -522,15 +518,59 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 
 // call runs exported function name with ctx as the VU's context.
 func (vu *VU) call(ctx context.Context, name string, args ...goja.Value) error {
+	vu.settle(ctx)
 	fn, err := vu.function(name)
 	if err != nil {
 		return err
 	}
-	vu.ctx = ctx
-	stop := vu.interruptOn(ctx)
+	vu.enter(ctx)
 	_, err = fn(goja.Undefined(), args...)
-	stop()
+	if ctx.Err() != nil {
+		vu.leave()
+	}
 	return err
+}
+
+// settle undoes enter unless it was for ctx and ctx is still running. Call
+// it before the runtime runs anything for ctx (looking up an export runs
+// esbuild's getter), so that no interrupt meant for an earlier call
+// remains.
+func (vu *VU) settle(ctx context.Context) {
+	if vu.entered != ctx || ctx.Err() != nil {
+		vu.leave()
+	}
+}
+
+// enter makes ctx the context of the JS code about to run: modules see a
+// child of it that is the VU's own, and its end interrupts the runtime.
+//
+// The arrangement outlives the call. A scenario's iterations all run under
+// one context shared by its VUs; setting up the interrupt and releasing
+// it around every iteration, and deriving every request's context from
+// the shared one, made the VUs contend for its lock and cost several
+// allocations per iteration. It is undone when a call comes with another
+// context, or with one that has ended, which also clears an interrupt it
+// delivered between calls.
+func (vu *VU) enter(ctx context.Context) {
+	vu.settle(ctx)
+	if vu.exit != nil {
+		return
+	}
+	child, cancel := context.WithCancel(ctx)
+	stop := vu.interruptOn(child)
+	vu.entered, vu.ctx = ctx, child
+	vu.exit = func() {
+		stop()
+		cancel()
+	}
+}
+
+// leave undoes enter.
+func (vu *VU) leave() {
+	if vu.exit != nil {
+		vu.exit()
+		vu.entered, vu.exit = nil, nil
+	}
 }
 
 func (vu *VU) logException(err error) {

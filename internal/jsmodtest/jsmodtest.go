@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"net/http/cookiejar"
 	"sync"
 	"testing"
@@ -40,7 +39,7 @@ type VU struct {
 	// Dialer and Transport are the VU's network stack; StateValue.Transport
 	// is Transport. Idle connections are closed when the test ends.
 	Dialer    *netx.Dialer
-	Transport *http.Transport
+	Transport *netx.Transport
 }
 
 var _ jsmod.VU = (*VU)(nil)

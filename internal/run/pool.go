@@ -46,4 +46,12 @@ func (p *pool) Get(ctx context.Context) (executor.VU, error) {
 	}
 }
 
-func (p *pool) Put(v executor.VU) { p.free <- v.(*vu) }
+// Put takes back a VU, first handing over the samples it still buffers:
+// every VU is back in the pool before the run closes the sample channel.
+// Like the hand-over at the end of an iteration used to, it waits only
+// while the engine is behind; it never waits for another VU.
+func (p *pool) Put(v executor.VU) {
+	x := v.(*vu)
+	x.Flush()
+	p.free <- x
+}

@@ -52,6 +52,10 @@ type Config struct {
 	// NewCookieJar builds an empty cookie jar (nil: no jar).
 	NewCookieJar func() http.CookieJar
 
+	// Ready, if set, is called once the VUs are initialised, just before
+	// the test starts; the CLI tunes the garbage collector there.
+	Ready func()
+
 	// Progress, if set, is called about once a second and at the end.
 	Progress func(Status)
 }
@@ -135,6 +139,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		closeSamples(samples, ingestDone)
 		return nil, err
+	}
+	if cfg.Ready != nil {
+		cfg.Ready()
 	}
 
 	start := time.Now()

@@ -49,6 +49,10 @@ type Common struct {
 	// present lists the JSON keys that were given a non-null value; nil for
 	// configs built in Go, in which case non-zero values count as present.
 	present map[string]bool
+
+	// et is the execution segment the config was made for by Segmented;
+	// nil for the whole test.
+	et *ExecutionTuple
 }
 
 // Config is implemented by pointers to the seven executor config types.
@@ -70,6 +74,10 @@ type Config interface {
 // Base returns c itself; embedding Common gives every executor config this
 // method.
 func (c *Common) Base() *Common { return c }
+
+// ExecutionTuple returns the execution segment this config runs, as set
+// by Segmented; nil means the whole test.
+func (c *Common) ExecutionTuple() *ExecutionTuple { return c.et }
 
 // Has reports whether key was set explicitly in the decoded JSON. For
 // configs built in Go it reports whether nonZero is true.

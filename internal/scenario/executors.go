@@ -51,12 +51,12 @@ func (c *SharedIterations) Validate() []error {
 
 // Description implements Config.
 func (c *SharedIterations) Description() string {
-	return fmt.Sprintf("%d iterations shared among %d VUs", c.Iterations, c.VUs) +
+	return fmt.Sprintf("%d iterations shared among %d VUs", c.et.ScaleInt64(c.Iterations), c.PeakVUs()) +
 		c.info("maxDuration: "+c.MaxDuration.String())
 }
 
 // PeakVUs implements Config.
-func (c *SharedIterations) PeakVUs() int64 { return max(c.VUs, 0) }
+func (c *SharedIterations) PeakVUs() int64 { return c.et.ScaleInt64(c.VUs) }
 
 // PlannedDuration implements Config.
 func (c *SharedIterations) PlannedDuration() time.Duration {
@@ -97,12 +97,12 @@ func (c *PerVUIterations) Validate() []error {
 
 // Description implements Config.
 func (c *PerVUIterations) Description() string {
-	return fmt.Sprintf("%d iterations for each of %d VUs", c.Iterations, c.VUs) +
+	return fmt.Sprintf("%d iterations for each of %d VUs", c.Iterations, c.PeakVUs()) +
 		c.info("maxDuration: "+c.MaxDuration.String())
 }
 
 // PeakVUs implements Config.
-func (c *PerVUIterations) PeakVUs() int64 { return max(c.VUs, 0) }
+func (c *PerVUIterations) PeakVUs() int64 { return c.et.ScaleInt64(c.VUs) }
 
 // PlannedDuration implements Config.
 func (c *PerVUIterations) PlannedDuration() time.Duration {
@@ -139,11 +139,11 @@ func (c *ConstantVUs) Validate() []error {
 
 // Description implements Config.
 func (c *ConstantVUs) Description() string {
-	return fmt.Sprintf("%d looping VUs for %s", c.VUs, c.Duration) + c.info()
+	return fmt.Sprintf("%d looping VUs for %s", c.PeakVUs(), c.Duration) + c.info()
 }
 
 // PeakVUs implements Config.
-func (c *ConstantVUs) PeakVUs() int64 { return max(c.VUs, 0) }
+func (c *ConstantVUs) PeakVUs() int64 { return c.et.ScaleInt64(c.VUs) }
 
 // PlannedDuration implements Config.
 func (c *ConstantVUs) PlannedDuration() time.Duration {
@@ -194,21 +194,27 @@ func (c *RampingVUs) Description() string {
 		c.info("gracefulRampDown: "+c.GracefulRampDown.String())
 }
 
-// PeakVUs implements Config.
+// PeakVUs implements Config. With a segment, it is the segment's share of
+// the whole test's peak: shares grow with the count, so the segment peaks
+// when the whole test does.
 func (c *RampingVUs) PeakVUs() int64 {
 	peak := max(c.StartVUs, 0)
 	for _, s := range c.Stages {
 		peak = max(peak, s.Target)
 	}
-	return peak
+	return c.et.ScaleInt64(peak)
 }
 
 // PlannedDuration implements Config. After the stages, gracefulStop applies
 // to the VUs still running. If the stages end at 0 VUs, the plan ends when
 // the last VU has had gracefulRampDown to finish, but never later than the
-// stages plus gracefulStop.
+// stages plus gracefulStop. With a segment the rule applies to the
+// segment's own VU curve, which may reach 0 earlier.
 func (c *RampingVUs) PlannedDuration() time.Duration {
 	end := satAdd(sumStages(c.Stages), max(c.GracefulStop.D(), 0))
+	if !c.et.IsFull() {
+		return rampPlanned(c.VUsAt(-1), c.Steps(), end, max(c.GracefulRampDown.D(), 0))
+	}
 	cur := max(c.StartVUs, 0)
 	var lastChange, t time.Duration
 	for _, s := range c.Stages {
@@ -271,13 +277,19 @@ func (c *ConstantArrivalRate) Validate() []error {
 }
 
 // Description implements Config.
+//
+// With a segment, the rate shown is the segment's share of the rate, as
+// in k6, although the instance follows the whole test's schedule and
+// starts only its own iterations of it.
 func (c *ConstantArrivalRate) Description() string {
-	return fmt.Sprintf("%.2f iterations/s for %s", perSecond(c.Rate, c.TimeUnit), c.Duration) +
-		c.info(maxVUsFact(c.PreAllocatedVUs, c.PeakVUs()))
+	return fmt.Sprintf("%.2f iterations/s for %s", perSecond(c.Rate, c.TimeUnit)*c.et.Fraction(), c.Duration) +
+		c.info(maxVUsFact(c.et.ScaleInt64(c.PreAllocatedVUs), c.PeakVUs()))
 }
 
 // PeakVUs implements Config.
-func (c *ConstantArrivalRate) PeakVUs() int64 { return max(c.PreAllocatedVUs, c.MaxVUs, 0) }
+func (c *ConstantArrivalRate) PeakVUs() int64 {
+	return c.et.ScaleInt64(max(c.PreAllocatedVUs, c.MaxVUs))
+}
 
 // PlannedDuration implements Config.
 func (c *ConstantArrivalRate) PlannedDuration() time.Duration {
@@ -332,12 +344,14 @@ func (c *RampingArrivalRate) Description() string {
 		peak = max(peak, s.Target)
 	}
 	return fmt.Sprintf("Up to %.2f iterations/s for %s over %d stages",
-		perSecond(peak, c.TimeUnit), sumStages(c.Stages), len(c.Stages)) +
-		c.info(maxVUsFact(c.PreAllocatedVUs, c.PeakVUs()))
+		perSecond(peak, c.TimeUnit)*c.et.Fraction(), sumStages(c.Stages), len(c.Stages)) +
+		c.info(maxVUsFact(c.et.ScaleInt64(c.PreAllocatedVUs), c.PeakVUs()))
 }
 
 // PeakVUs implements Config.
-func (c *RampingArrivalRate) PeakVUs() int64 { return max(c.PreAllocatedVUs, c.MaxVUs, 0) }
+func (c *RampingArrivalRate) PeakVUs() int64 {
+	return c.et.ScaleInt64(max(c.PreAllocatedVUs, c.MaxVUs))
+}
 
 // PlannedDuration implements Config.
 func (c *RampingArrivalRate) PlannedDuration() time.Duration {

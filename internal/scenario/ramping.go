@@ -18,7 +18,16 @@ type Step struct {
 // added when the line reaches n; going down, VU n is removed when the line
 // reaches n-1 (so a ramp to 0 ends exactly at the stage's end, as in k6). A
 // zero-duration stage jumps at its start. Negative t gives StartVUs; t past the stages gives the last target.
+//
+// With a segment (see Segmented) it is the segment's share of the whole
+// test's count at t, so that the counts of all segments of a sequence add
+// up to the whole test's count at every instant.
 func (r *RampingVUs) VUsAt(t time.Duration) int64 {
+	return r.et.ScaleInt64(r.globalVUsAt(t))
+}
+
+// globalVUsAt is VUsAt for the whole test.
+func (r *RampingVUs) globalVUsAt(t time.Duration) int64 {
 	cur := max(r.StartVUs, 0)
 	var start time.Duration
 	for _, s := range r.Stages {
@@ -89,7 +98,44 @@ func floorMulDiv(a, b, c uint64) time.Duration {
 // Steps lists the instants at which the target VU count changes, in time
 // order, consistent with VUsAt. It allocates one entry per VU change, so it
 // is meant for validated configs of sane size; VUsAt has no such cost.
+// With a segment, it lists the changes of the segment's share, which are
+// those of the whole test's count that the segment takes part in.
 func (r *RampingVUs) Steps() []Step {
+	steps := r.globalSteps()
+	if r.et.IsFull() {
+		return steps
+	}
+	scaled := steps[:0]
+	prev := r.VUsAt(-1)
+	for _, s := range steps {
+		if v := r.et.ScaleInt64(s.VUs); v != prev {
+			scaled = append(scaled, Step{Offset: s.Offset, VUs: v})
+			prev = v
+		}
+	}
+	return scaled
+}
+
+// rampPlanned is the planned duration of a ramping-vus scenario
+// stated on its step list: the plan ends at end (the stages plus
+// gracefulStop) unless the count ends at 0, in which case the last VUs get
+// rampDown after the last change, but never past end.
+func rampPlanned(start int64, steps []Step, end, rampDown time.Duration) time.Duration {
+	if len(steps) == 0 {
+		if start > 0 {
+			return end
+		}
+		return 0 // never any VUs
+	}
+	last := steps[len(steps)-1]
+	if last.VUs != 0 {
+		return end
+	}
+	return min(satAdd(last.Offset, rampDown), end)
+}
+
+// globalSteps is Steps for the whole test.
+func (r *RampingVUs) globalSteps() []Step {
 	var steps []Step
 	// add keeps the list minimal: one entry per instant (the last change
 	// wins) and no entry that leaves the count unchanged.

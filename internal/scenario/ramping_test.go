@@ -133,7 +133,7 @@ func TestVUsAtMatchesSteps(t *testing.T) {
 func plannedFromSteps(r *RampingVUs, steps []Step) time.Duration {
 	end := sumStages(r.Stages) + r.GracefulStop.D()
 	if len(steps) == 0 {
-		if r.StartVUs > 0 {
+		if r.VUsAt(-1) > 0 {
 			return end
 		}
 		return 0

@@ -9,6 +9,7 @@ package compiler
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/parser"
@@ -26,6 +27,9 @@ const wrapperArgs = "exports, require, module, __filename, __dirname"
 func Compile(name string, src []byte) (*goja.Program, error) {
 	code := string(src)
 	// A leading "#!" line is legal for Node and esbuild but not for goja.
+	if strings.HasPrefix(code, "#!") {
+		code = "//" + code[2:]
+	}
 	res := api.Transform(code, api.TransformOptions{
 		Loader:     api.LoaderJS,
 		Format:     api.FormatCommonJS,
@@ -40,7 +44,7 @@ func Compile(name string, src []byte) (*goja.Program, error) {
 	}
 	// The wrapper stays on the first line so the source map's line numbers
 	// still match; only columns of line 1 shift, and line 1 is esbuild's.
-	wrapped := "(function(" + wrapperArgs + "){" + string(res.Code) + "\n})"
+	wrapped := "(function(" + wrapperArgs + "){" + helperRewrites.Replace(string(res.Code)) + "\n})"
 	ast, err := goja.Parse(name, wrapped, parser.WithSourceMapLoader(func(string) ([]byte, error) {
 		return nil, nil // only inline maps are used; never read other files
 	}))
@@ -66,9 +70,18 @@ func syntaxError(name string, msgs []api.Message) error {
 			b.WriteString("; ")
 		}
 		if m.Location != nil {
-			fmt.Fprintf(&b, "SyntaxError: %s:%d:%d: %s", name, m.Location.Line, m.Location.Column+1, m.Text)
-			if lt := strings.TrimRight(m.Location.LineText, "\r\n"); lt != "" {
-				fmt.Fprintf(&b, "\n    %s\n    %s^", lt, strings.Repeat(" ", m.Location.Column))
+			// esbuild counts columns in bytes; users count characters.
+			lt := strings.TrimRight(m.Location.LineText, "\r\n")
+			before := lt[:min(max(m.Location.Column, 0), len(lt))]
+			fmt.Fprintf(&b, "SyntaxError: %s:%d:%d: %s", name, m.Location.Line, utf8.RuneCountInString(before)+1, m.Text)
+			if lt != "" {
+				pad := strings.Map(func(r rune) rune {
+					if r == '\t' {
+						return r
+					}
+					return ' '
+				}, before)
+				fmt.Fprintf(&b, "\n    %s\n    %s^", lt, pad)
 			}
 		} else {
 			fmt.Fprintf(&b, "SyntaxError: %s: %s", name, m.Text)

@@ -32,6 +32,19 @@ type Series struct {
 	Sink       metrics.Sink
 	Thresholds []*Threshold
 	seen       bool
+
+	// The filter's verdict on the last tag set seen: a request's samples,
+	// and often consecutive requests, share one set.
+	lastTags  *metrics.TagSet
+	lastMatch bool
+}
+
+// matches reports whether a sample with tags belongs to the sub-metric.
+func (s *Series) matches(tags *metrics.TagSet) bool {
+	if tags != s.lastTags || s.lastTags == nil {
+		s.lastTags, s.lastMatch = tags, threshold.Matches(s.Filter, tags.Get)
+	}
+	return s.lastMatch
 }
 
 // IsSub reports whether the series is a sub-metric.
@@ -187,7 +200,7 @@ func (e *Engine) Add(batch []metrics.Sample) {
 		ser.Sink.Add(s.Value)
 		ser.seen = true
 		for _, sub := range e.subs[id] {
-			if threshold.Matches(sub.Filter, s.Tags.Get) {
+			if sub.matches(s.Tags) {
 				sub.Sink.Add(s.Value)
 				sub.seen = true
 			}

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	nethttp "net/http"
-	"net/http/httptrace"
 	"net/url"
 	"slices"
 	"strconv"
@@ -30,6 +29,44 @@ const maxPrealloc = 16 << 20
 type client struct {
 	tags    metrics.Builder
 	scratch []byte
+
+	// trace is where the transport records each hop's phases. It is
+	// attached once to each VU context (traced, made from tracedFrom),
+	// rather than to every request.
+	trace      netx.Trace
+	traced     context.Context
+	tracedFrom context.Context
+
+	lastRaw string
+	lastURL *url.URL
+}
+
+// parseURL parses a request's URL. Scripts mostly request the same URLs
+// over and over, so the last one is kept; nothing modifies a parsed URL.
+func (c *client) parseURL(raw string) (*url.URL, error) {
+	if c.lastURL != nil && raw == c.lastRaw {
+		return c.lastURL, nil
+	}
+	u, err := url.Parse(raw)
+	if err == nil {
+		c.lastRaw, c.lastURL = raw, u
+	}
+	return u, err
+}
+
+// withTrace is ctx carrying the client's trace.
+func (c *client) withTrace(ctx context.Context) context.Context {
+	if ctx != c.tracedFrom {
+		c.tracedFrom, c.traced = ctx, netx.WithTrace(ctx, &c.trace)
+	}
+	return c.traced
+}
+
+// timings are the phases of the hop that just ended at end.
+func (c *client) timings(end time.Time) (timings, net.Addr) {
+	tr := newTracer()
+	tr.fill(c.trace.Times())
+	return tr.timings(end)
 }
 
 // hop is one request/response exchange of a possibly redirected request.
@@ -96,11 +133,11 @@ func urlErrorOp(method string) string {
 // do sends r, following redirects up to r.redirects, and pushes every hop's
 // samples. It touches no JS value.
 func (c *client) do(ctx context.Context, st *jsmod.State, push metrics.Pusher, r *request) *result {
-	ctx, cancel := context.WithTimeout(ctx, r.timeout)
+	ctx, cancel := context.WithTimeout(c.withTrace(ctx), r.timeout)
 	defer cancel()
 
 	res := &result{method: r.method, rawURL: r.rawURL, reqHead: r.header}
-	u, err := url.Parse(r.rawURL)
+	u, err := c.parseURL(r.rawURL)
 	if err != nil {
 		// k6 v0.32 does not throw for a bad URL: it is a failed request.
 		res.err, res.code, res.msg = err, netx.CodeGeneric, err.Error()
@@ -262,7 +299,7 @@ func (c *client) roundTrip(ctx context.Context, st *jsmod.State, r *request,
 		header = header.Clone()
 	}
 
-	tr := newTracer()
+	c.trace.Start()
 	req := (&nethttp.Request{
 		Method:     method,
 		URL:        u,
@@ -271,7 +308,7 @@ func (c *client) roundTrip(ctx context.Context, st *jsmod.State, r *request,
 		ProtoMinor: 1,
 		Header:     header,
 		Host:       host,
-	}).WithContext(httptrace.WithClientTrace(ctx, &tr.trace))
+	}).WithContext(ctx)
 	for _, ck := range jarCookies {
 		req.AddCookie(ck)
 	}
@@ -291,7 +328,7 @@ func (c *client) roundTrip(ctx context.Context, st *jsmod.State, r *request,
 	resp, err := st.Transport.RoundTrip(req)
 	if err != nil {
 		h.end = time.Now()
-		h.timings, h.remote = tr.timings(h.end)
+		h.timings, h.remote = c.timings(h.end)
 		h.fail(err)
 		return h
 	}
@@ -299,7 +336,7 @@ func (c *client) roundTrip(ctx context.Context, st *jsmod.State, r *request,
 	err = c.readBody(resp, r.respType, h)
 	_ = resp.Body.Close()
 	h.end = time.Now()
-	h.timings, h.remote = tr.timings(h.end)
+	h.timings, h.remote = c.timings(h.end)
 
 	h.cookies = resp.Cookies()
 	if st.CookieJar != nil && len(h.cookies) > 0 {

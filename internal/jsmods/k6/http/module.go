@@ -28,8 +28,6 @@ func (*RootModule) NewModuleInstance(vu jsmod.VU) jsmod.Instance {
 		vu:       vu,
 		client:   &client{},
 		expected: defaultExpected,
-		jsonSym:  goja.NewSymbol("k6/http.json"),
-		validSym: goja.NewSymbol("k6/http.jsonValid"),
 	}
 	// Captured now, before a script could replace the globals, so that
 	// json() and body detection behave the same whatever the script does.
@@ -54,9 +52,7 @@ type ModuleInstance struct {
 	// no callback (no http_req_failed samples, no expected_response tag).
 	expected func(status int) bool
 
-	respProto *goja.Object
-	jsonSym   *goja.Symbol // parsed body cached on a response by json()
-	validSym  *goja.Symbol // body already checked to be valid JSON
+	respProto *goja.Object // carries json()
 	jsonParse goja.Callable
 	dataView  *goja.Object
 

@@ -13,63 +13,245 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// responseObject builds the JS Response. Properties are set one by one on
-// an object whose prototype carries the methods, so that a response costs
-// no per-response closures and no JSON round trip.
+// The own properties of a Response, in k6's order.
+const (
+	fieldRemoteIP = iota
+	fieldRemotePort
+	fieldURL
+	fieldStatus
+	fieldStatusText
+	fieldProto
+	fieldHeaders
+	fieldCookies
+	fieldBody
+	fieldTimings
+	fieldTLSVersion
+	fieldTLSCipherSuite
+	fieldError
+	fieldErrorCode
+	fieldRequest
+	numFields
+)
+
+var responseFields = [numFields]string{
+	fieldRemoteIP: "remote_ip", fieldRemotePort: "remote_port", fieldURL: "url", fieldStatus: "status",
+	fieldStatusText: "status_text", fieldProto: "proto", fieldHeaders: "headers", fieldCookies: "cookies",
+	fieldBody: "body", fieldTimings: "timings", fieldTLSVersion: "tls_version",
+	fieldTLSCipherSuite: "tls_cipher_suite", fieldError: "error", fieldErrorCode: "error_code",
+	fieldRequest: "request",
+}
+
+// responseField finds a name in responseFields.
+func responseField(name string) (int, bool) {
+	for i, f := range &responseFields {
+		if f == name {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+// response is the JS Response, a goja dynamic object over the finished
+// request. A property's JS value is made the first time the script reads
+// it: most scripts look at the status and maybe the body, so building
+// every header, timing, cookie and request object up front (a few dozen
+// JS objects and properties) was the biggest cost of a request.
+//
+// It behaves as an ordinary object would: the script may overwrite,
+// delete and add properties, and keys keep insertion order.
+type response struct {
+	mi  *ModuleInstance
+	req *request
+	res *result
+
+	vals [numFields]goja.Value // made or assigned so far
+	gone uint16                // bit i: responseFields[i] was deleted
+	// extra holds the properties the script added (and re-added fields),
+	// in insertion order.
+	extra []extraProp
+
+	// json caches json()'s parse of the body; bodyValid records that the
+	// body was checked to be valid JSON.
+	json      goja.Value
+	bodyValid bool
+}
+
+type extraProp struct {
+	name string
+	val  goja.Value
+}
+
+var _ goja.DynamicObject = (*response)(nil)
+
+// responseObject wraps a finished request as a Response.
 func (mi *ModuleInstance) responseObject(r *request, res *result) goja.Value {
-	rt := mi.vu.Runtime()
-	o := rt.CreateObject(mi.respProto)
-
-	var (
-		h                  = res.last
-		finalURL           = r.rawURL
-		remoteIP           string
-		remotePort, status int
-		statusText, proto  string
-		tlsVer, tlsCipher  string
-		body               goja.Value = goja.Null()
-		tm                 timings
-		headers, cookies   = rt.NewObject(), rt.NewObject()
-	)
-	if h != nil {
-		finalURL = h.url.String()
-		tm = h.timings
-		remoteIP, remotePort = remoteIPPort(h.remote)
-	}
-	if h != nil && h.resp != nil {
-		resp := h.resp
-		status, statusText, proto = resp.StatusCode, resp.Status, resp.Proto
-		if resp.TLS != nil {
-			tlsVer, tlsCipher = tlsVersion(resp.TLS.Version), tls.CipherSuiteName(resp.TLS.CipherSuite)
-		}
-		for _, k := range sortedKeys(resp.Header) {
-			_ = headers.Set(k, strings.Join(resp.Header[k], ", "))
-		}
-		mi.setCookies(cookies, h.cookies)
-		switch r.respType {
-		case responseText:
-			body = rt.ToValue(h.text)
-		case responseBinary:
-			body = rt.ToValue(rt.NewArrayBuffer(h.bin))
-		}
-	}
-
-	_ = o.Set("remote_ip", remoteIP)
-	_ = o.Set("remote_port", remotePort)
-	_ = o.Set("url", finalURL)
-	_ = o.Set("status", status)
-	_ = o.Set("status_text", statusText)
-	_ = o.Set("proto", proto)
-	_ = o.Set("headers", headers)
-	_ = o.Set("cookies", cookies)
-	_ = o.Set("body", body)
-	_ = o.Set("timings", mi.timingsObject(&tm))
-	_ = o.Set("tls_version", tlsVer)
-	_ = o.Set("tls_cipher_suite", tlsCipher)
-	_ = o.Set("error", res.msg)
-	_ = o.Set("error_code", res.code)
-	_ = o.Set("request", mi.requestObject(r, res))
+	o := mi.vu.Runtime().NewDynamicObject(&response{mi: mi, req: r, res: res})
+	_ = o.SetPrototype(mi.respProto)
 	return o
+}
+
+func (rs *response) field(name string) (int, bool) {
+	i, ok := responseField(name)
+	return i, ok && rs.gone&(1<<i) == 0
+}
+
+func (rs *response) extraIndex(name string) int {
+	for i := range rs.extra {
+		if rs.extra[i].name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Get implements goja.DynamicObject.
+func (rs *response) Get(name string) goja.Value {
+	if i, ok := rs.field(name); ok {
+		if rs.vals[i] == nil {
+			rs.vals[i] = rs.make(i)
+		}
+		return rs.vals[i]
+	}
+	if i := rs.extraIndex(name); i >= 0 {
+		return rs.extra[i].val
+	}
+	return nil
+}
+
+// Set implements goja.DynamicObject.
+func (rs *response) Set(name string, v goja.Value) bool {
+	if i, ok := rs.field(name); ok {
+		rs.vals[i] = v
+		return true
+	}
+	if i := rs.extraIndex(name); i >= 0 {
+		rs.extra[i].val = v
+		return true
+	}
+	rs.extra = append(rs.extra, extraProp{name, v})
+	return true
+}
+
+// Has implements goja.DynamicObject.
+func (rs *response) Has(name string) bool {
+	if _, ok := rs.field(name); ok {
+		return true
+	}
+	return rs.extraIndex(name) >= 0
+}
+
+// Delete implements goja.DynamicObject.
+func (rs *response) Delete(name string) bool {
+	if i, ok := rs.field(name); ok {
+		rs.gone |= 1 << i
+		rs.vals[i] = nil
+		return true
+	}
+	if i := rs.extraIndex(name); i >= 0 {
+		rs.extra = slices.Delete(rs.extra, i, i+1)
+	}
+	return true
+}
+
+// Keys implements goja.DynamicObject.
+func (rs *response) Keys() []string {
+	keys := make([]string, 0, len(responseFields)+len(rs.extra))
+	for i, f := range &responseFields {
+		if rs.gone&(1<<i) == 0 {
+			keys = append(keys, f)
+		}
+	}
+	for _, e := range rs.extra {
+		keys = append(keys, e.name)
+	}
+	return keys
+}
+
+// make computes field i's JS value.
+func (rs *response) make(i int) goja.Value {
+	rt := rs.mi.vu.Runtime()
+	h := rs.res.last
+	var resp *nethttp.Response
+	if h != nil {
+		resp = h.resp
+	}
+	switch i {
+	case fieldRemoteIP, fieldRemotePort:
+		var ip string
+		var port int
+		if h != nil {
+			ip, port = remoteIPPort(h.remote)
+		}
+		if i == fieldRemoteIP {
+			return rt.ToValue(ip)
+		}
+		return rt.ToValue(port)
+	case fieldURL:
+		if h != nil {
+			return rt.ToValue(h.url.String())
+		}
+		return rt.ToValue(rs.req.rawURL)
+	case fieldStatus:
+		if resp != nil {
+			return rt.ToValue(resp.StatusCode)
+		}
+		return rt.ToValue(0)
+	case fieldStatusText:
+		if resp != nil {
+			return rt.ToValue(resp.Status)
+		}
+		return rt.ToValue("")
+	case fieldProto:
+		if resp != nil {
+			return rt.ToValue(resp.Proto)
+		}
+		return rt.ToValue("")
+	case fieldHeaders:
+		headers := rt.NewObject()
+		if resp != nil {
+			for _, k := range sortedKeys(resp.Header) {
+				_ = headers.Set(k, strings.Join(resp.Header[k], ", "))
+			}
+		}
+		return headers
+	case fieldCookies:
+		cookies := rt.NewObject()
+		if resp != nil {
+			rs.mi.setCookies(cookies, h.cookies)
+		}
+		return cookies
+	case fieldBody:
+		if resp != nil {
+			switch rs.req.respType {
+			case responseText:
+				return rt.ToValue(h.text)
+			case responseBinary:
+				return rt.ToValue(rt.NewArrayBuffer(h.bin))
+			}
+		}
+		return goja.Null()
+	case fieldTimings:
+		var tm timings
+		if h != nil {
+			tm = h.timings
+		}
+		return rs.mi.timingsObject(&tm)
+	case fieldTLSVersion, fieldTLSCipherSuite:
+		var ver, cipher string
+		if resp != nil && resp.TLS != nil {
+			ver, cipher = tlsVersion(resp.TLS.Version), tls.CipherSuiteName(resp.TLS.CipherSuite)
+		}
+		if i == fieldTLSVersion {
+			return rt.ToValue(ver)
+		}
+		return rt.ToValue(cipher)
+	case fieldError:
+		return rt.ToValue(rs.res.msg)
+	case fieldErrorCode:
+		return rt.ToValue(rs.res.code)
+	default: // fieldRequest
+		return rs.mi.requestObject(rs.req, rs.res)
+	}
 }
 
 func sortedKeys(h nethttp.Header) []string {
@@ -172,21 +354,25 @@ func (mi *ModuleInstance) requestObject(r *request, res *result) *goja.Object {
 func (mi *ModuleInstance) jsonMethod(c goja.FunctionCall) goja.Value {
 	rt := mi.vu.Runtime()
 	this := c.This.ToObject(rt)
+	// json() may be called on another object (res.json.call(o)); then
+	// nothing is cached.
+	cache, _ := this.Export().(*response)
+	if cache == nil {
+		cache = &response{}
+	}
 	sel := c.Argument(0)
 	hasSelector := !isNullish(sel)
-	if !hasSelector {
-		if cached := this.GetSymbol(mi.jsonSym); cached != nil {
-			return cached
-		}
+	if !hasSelector && cache.json != nil {
+		return cache.json
 	}
 	body := mi.bodyText(this)
 
 	if hasSelector {
-		if this.GetSymbol(mi.validSym) == nil {
+		if !cache.bodyValid {
 			if !gjson.Valid(body) {
 				panic(rt.NewGoError(jsonSyntaxError(body, nil)))
 			}
-			_ = this.SetSymbol(mi.validSym, true)
+			cache.bodyValid = true
 		}
 		m := gjson.Get(body, sel.String())
 		if !m.Exists() {
@@ -199,8 +385,7 @@ func (mi *ModuleInstance) jsonMethod(c goja.FunctionCall) goja.Value {
 	if err != nil {
 		panic(rt.NewGoError(jsonSyntaxError(body, err)))
 	}
-	_ = this.SetSymbol(mi.jsonSym, v)
-	_ = this.SetSymbol(mi.validSym, true)
+	cache.json, cache.bodyValid = v, true
 	return v
 }
 

@@ -1,11 +1,10 @@
 package http
 
 import (
-	"crypto/tls"
 	"net"
-	"net/http/httptrace"
-	"sync"
 	"time"
+
+	"github.com/stampede-load/stampede/internal/netx"
 )
 
 // timings are a hop's phases in milliseconds, as k6 reports them.
@@ -13,76 +12,27 @@ type timings struct {
 	duration, blocked, connecting, tlsHandshaking, sending, waiting, receiving float64
 }
 
-// tracer records one hop's connection and request events. The transport
-// calls it from its own goroutines (dialing, HTTP/2 read loops), sometimes
-// after RoundTrip has returned, hence the lock.
+// tracer holds the moments of one hop, as the transport recorded them in
+// the client's netx.Trace, and turns them into k6's phases.
 type tracer struct {
-	mu sync.Mutex
-
 	getConn, gotConn           time.Time
 	connectStart, connectDone  time.Time
 	tlsStart, tlsDone          time.Time
 	wroteRequest, gotFirstByte time.Time
 	reused                     bool
 	remote                     net.Addr
-
-	trace httptrace.ClientTrace
 }
 
-func newTracer() *tracer {
-	t := &tracer{}
-	t.trace = httptrace.ClientTrace{
-		GetConn:              t.onGetConn,
-		GotConn:              t.onGotConn,
-		ConnectStart:         t.onConnectStart,
-		ConnectDone:          t.onConnectDone,
-		TLSHandshakeStart:    t.onTLSStart,
-		TLSHandshakeDone:     t.onTLSDone,
-		WroteRequest:         t.onWroteRequest,
-		GotFirstResponseByte: t.onFirstByte,
-	}
-	return t
-}
+func newTracer() *tracer { return &tracer{} }
 
-func (t *tracer) mark(p *time.Time) {
-	now := time.Now()
-	t.mu.Lock()
-	*p = now
-	t.mu.Unlock()
+// fill takes the moments the transport recorded.
+func (t *tracer) fill(tt netx.TraceTimes) {
+	t.getConn, t.gotConn = tt.GetConn, tt.GotConn
+	t.connectStart, t.connectDone = tt.ConnectStart, tt.ConnectDone
+	t.tlsStart, t.tlsDone = tt.TLSStart, tt.TLSDone
+	t.wroteRequest, t.gotFirstByte = tt.WroteRequest, tt.FirstByte
+	t.reused, t.remote = tt.Reused, tt.Remote
 }
-
-// markOnce keeps the first time: with several addresses to try (happy
-// eyeballs) the connect phase starts at the first attempt.
-func (t *tracer) markOnce(p *time.Time) {
-	now := time.Now()
-	t.mu.Lock()
-	if p.IsZero() {
-		*p = now
-	}
-	t.mu.Unlock()
-}
-
-func (t *tracer) onGetConn(string) { t.markOnce(&t.getConn) }
-
-func (t *tracer) onGotConn(info httptrace.GotConnInfo) {
-	now := time.Now()
-	t.mu.Lock()
-	t.gotConn = now
-	t.reused = info.Reused
-	if info.Conn != nil {
-		t.remote = info.Conn.RemoteAddr()
-	}
-	t.mu.Unlock()
-}
-
-func (t *tracer) onConnectStart(string, string)        { t.markOnce(&t.connectStart) }
-func (t *tracer) onConnectDone(string, string, error)  { t.mark(&t.connectDone) }
-func (t *tracer) onTLSStart()                          { t.markOnce(&t.tlsStart) }
-func (t *tracer) onTLSDone(tls.ConnectionState, error) { t.mark(&t.tlsDone) }
-func (t *tracer) onWroteRequest(httptrace.WroteRequestInfo) {
-	t.mark(&t.wroteRequest)
-}
-func (t *tracer) onFirstByte() { t.markOnce(&t.gotFirstByte) }
 
 func ms(d time.Duration) float64 {
 	if d < 0 {
@@ -95,8 +45,6 @@ func ms(d time.Duration) float64 {
 // end. A phase cut short by an error runs until end; the phases after it are
 // zero.
 func (t *tracer) timings(end time.Time) (tm timings, remote net.Addr) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
 	remote = t.remote
 	// A reused connection may still have had a dial started on its behalf
 	// that went to the idle pool; that dial is not this request's.
