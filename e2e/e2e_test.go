@@ -113,7 +113,7 @@ func stampede(t *testing.T, o runOpts, args ...string) result {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, args...)
+	cmd := exec.CommandContext(ctx, binary, withoutAPI(args)...)
 	cmd.Dir = "testdata"
 	cmd.Env = []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"), "TARGET=" + targetURL}
 	for k, v := range o.env {
@@ -188,4 +188,19 @@ func (r result) checks(t *testing.T) map[string]checkT {
 	}
 	walk(r.export.RootGroup)
 	return all
+}
+
+// withoutAPI turns the REST API off (--address=) unless the test chose an
+// address: parallel runs would otherwise race for the default port and log
+// a warning.
+func withoutAPI(args []string) []string {
+	for _, a := range args {
+		if a == "-a" || strings.HasPrefix(a, "--address") {
+			return args
+		}
+	}
+	if len(args) == 0 {
+		return args
+	}
+	return append([]string{args[0], "--address="}, args[1:]...)
 }

@@ -77,7 +77,7 @@ func TestScriptErrors(t *testing.T) {
 		{"init_exception.js", 107, []string{"Error: broken in init", "init_exception.js:2:", "script exception"}},
 		{"syntax_error.js", 255, []string{"syntax_error.js:2:11", "Unexpected"}},
 		{"http_init.js", 107, []string{"Making http requests in the init context is not supported"}},
-		{"remote_module.js", 107, []string{`cannot load remote module "https://jslib.k6.io/k6-utils/1.0.0/index.js"`}},
+		{"remote_module.js", 107, []string{`cannot load remote module "https://example.com/lib/1.0.0/index.js"`}},
 		{"setup_timeout.js", 100, []string{"setup() execution timed out after 1 seconds", "setupTimeout"}},
 		{"does_not_exist.js", 255, []string{`the script "does_not_exist.js" does not exist`}},
 	} {

@@ -1,2 +1,2 @@
-import { randomItem } from 'https://jslib.k6.io/k6-utils/1.0.0/index.js';
+import { randomItem } from 'https://example.com/lib/1.0.0/index.js';
 export default function () {}

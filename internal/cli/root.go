@@ -28,7 +28,10 @@ type globalFlags struct {
 	logOutput string
 	logFormat string
 	address   string
-	config    string
+	// addressSet is whether --address was given: only then is a busy
+	// address an error (exit 106) rather than a warning.
+	addressSet bool
+	config     string
 }
 
 // app is one invocation of the CLI.
@@ -81,6 +84,7 @@ func (a *app) rootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			a.flags.addressSet = cmd.Flags().Changed("address")
 			return a.setupLogger()
 		},
 	}
@@ -93,9 +97,10 @@ func (a *app) rootCmd() *cobra.Command {
 	pf.StringVar(&a.flags.logFormat, "log-format", "", "log output format: text (default), raw or json")
 	pf.StringVar(&a.flags.logFormat, "logformat", "", "alias of --log-format (k6 v0.32's name)")
 	_ = pf.MarkHidden("logformat")
-	pf.StringVarP(&a.flags.address, "address", "a", "localhost:6565", "address for the REST API (not served yet)")
+	pf.StringVarP(&a.flags.address, "address", "a", "localhost:6565", "address of the REST API (\"\" disables it)")
 	pf.StringVarP(&a.flags.config, "config", "c", "", "JSON config file (default: "+defaultConfigHint+")")
-	root.AddCommand(a.runCmd(), a.versionCmd(), a.inspectCmd(), a.targetCmd(), a.demoCmd())
+	root.AddCommand(a.runCmd(), a.versionCmd(), a.inspectCmd(), a.archiveCmd(), a.targetCmd(), a.demoCmd())
+	root.AddCommand(a.controlCmds()...)
 	return root
 }
 

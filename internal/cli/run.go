@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/net/publicsuffix"
 
+	"github.com/stampede-load/stampede/internal/archive"
 	"github.com/stampede-load/stampede/internal/config"
 	"github.com/stampede-load/stampede/internal/errs"
 	"github.com/stampede-load/stampede/internal/js"
@@ -119,6 +120,11 @@ type script struct {
 	// Display is how the header names it ("script.js", "-").
 	Display string
 	Data    []byte
+	// fs serves the modules and open()ed files: the real file system
+	// when nil, or an archive's content (see resolveArchive).
+	fs js.FS
+	// arc is the archive the script came from, if any.
+	arc *archive.Archive
 }
 
 func (a *app) readScript(arg string) (script, error) {
@@ -153,10 +159,20 @@ type loaded struct {
 	scenarios  map[string]scenario.Config
 	thresholds map[string][]threshold.Threshold
 	systemTags metrics.SystemTagSet
+	// src is the script as run: an archive's entry script when the
+	// argument was an archive.
+	src script
 }
 
 // load compiles the script and consolidates its configuration. baseEnv
 // seeds __ENV below the system environment and -e (the demo's TARGET).
+// An archive (k6-spec §1.2: sniffed, or -t archive) runs from its own
+// files, its options take the place of the script's and its -e variables
+// sit under the system environment's and today's -e.
+//
+// flagRT's IncludeSystemEnvVars, as FromFlags sets it, is the command's
+// default for it when neither the flag nor the env var is set (true for
+// run, false for archive).
 func (a *app) load(ctx context.Context, src script, flagOpts config.Options, flagRT config.RuntimeOptions,
 	baseEnv map[string]string) (*loaded, error) {
 	envOpts, err := config.FromEnv(a.env.Getenv, a.env.Environ)
@@ -167,7 +183,13 @@ func (a *app) load(ctx context.Context, src script, flagOpts config.Options, fla
 	if err != nil {
 		return nil, errs.WithCode(err, errs.InvalidConfig)
 	}
-	rt := config.DefaultRuntimeOptions().Apply(envRT).Apply(flagRT)
+	defaults := config.DefaultRuntimeOptions()
+	defaults.IncludeSystemEnvVars = flagRT.IncludeSystemEnvVars
+	rt := defaults.Apply(envRT).Apply(flagRT)
+	src, err = a.resolveArchive(src, rt.Type)
+	if err != nil {
+		return nil, err
+	}
 	fileOpts, err := a.configFile()
 	if err != nil {
 		return nil, err
@@ -184,25 +206,41 @@ func (a *app) load(ctx context.Context, src script, flagOpts config.Options, fla
 			}
 		}
 	}
+	if src.arc != nil {
+		for k, v := range src.arc.Env {
+			jsEnv[k] = v
+		}
+	}
 	for k, v := range rt.Env {
 		jsEnv[k] = v
 	}
 
 	reg := metrics.NewRegistry()
 	bm := metrics.RegisterBuiltin(reg)
+	var fsys js.FS = a.env.FS
+	if src.fs != nil {
+		fsys = src.fs
+	}
 	bundle, err := js.NewBundle(ctx, js.Config{
-		FS: a.env.FS, Filename: src.Path, Source: src.Data, Env: jsEnv,
+		FS: fsys, Filename: src.Path, Source: src.Data, Env: jsEnv,
 		Logger: a.logger, Registry: reg, Builtin: bm,
 	})
 	if err != nil {
 		return nil, err
 	}
-	scriptOpts, unknown, err := config.FromScript(bundle.Options)
+	rawOpts, what, where := bundle.Options, "exported by the script", "exported in the script"
+	if src.arc != nil {
+		rawOpts, what, where = src.arc.Options, "in the archive", "in the archive"
+		if len(rawOpts) == 0 {
+			rawOpts = []byte("{}")
+		}
+	}
+	scriptOpts, unknown, err := config.FromScript(rawOpts)
 	if err != nil {
-		return nil, errs.WithCode(fmt.Errorf("the options exported by the script are invalid: %w", err), errs.InvalidConfig)
+		return nil, errs.WithCode(fmt.Errorf("the options %s are invalid: %w", what, err), errs.InvalidConfig)
 	}
 	if len(unknown) > 0 {
-		a.logger.Warnf("There were unknown fields in the options exported in the script: %s", strings.Join(unknown, ", "))
+		a.logger.Warnf("There were unknown fields in the options %s: %s", where, strings.Join(unknown, ", "))
 	}
 	opts := config.Merge(fileOpts, scriptOpts, envOpts, flagOpts)
 
@@ -246,7 +284,7 @@ func (a *app) load(ctx context.Context, src script, flagOpts config.Options, fla
 		return nil, errs.WithCode(errors.New(b.String()), errs.InvalidConfig)
 	}
 	return &loaded{bundle: bundle, registry: reg, builtin: bm, opts: opts, rt: rt,
-		scenarios: scs, thresholds: ths, systemTags: sys}, nil
+		scenarios: scs, thresholds: ths, systemTags: sys, src: src}, nil
 }
 
 // prefixColon renders a ParseList error after the key: "[1].x: …" stays
@@ -320,10 +358,25 @@ func (a *app) runTest(ctx context.Context, src script, flagOpts config.Options, 
 		return err
 	}
 	warnNotImplemented(a, o)
+	et, segmented, err := segmentScenarios(o, l.scenarios)
+	if err != nil {
+		return err
+	}
+	ctl := run.NewController()
+	if o.Paused.V {
+		_ = ctl.SetPaused(true) // the API reports it before the VUs are ready
+	}
+	srv, err := a.serveAPI(ctl)
+	if err != nil {
+		return err
+	}
+	if srv != nil {
+		defer srv.Close()
+	}
 	stdout := a.env.Stdout
 	fmt.Fprint(stdout, banner())
-	scs := scenario.Sorted(l.scenarios)
-	maxVUs, maxDur := config.PlanSummary(l.scenarios)
+	scs := scenario.Sorted(segmented)
+	maxVUs, maxDur := config.PlanSummary(segmented)
 	fmt.Fprint(stdout, executionHeader(src.Display, o.ExecutionSegment.V, scs, maxVUs, maxDur))
 
 	userAgent := o.UserAgent.V
@@ -347,10 +400,15 @@ func (a *app) runTest(ctx context.Context, src script, flagOpts config.Options, 
 	defer cancel(nil)
 	sigs, stopSignals := a.env.Signals()
 	defer stopSignals()
+	// runDone ends the signal watcher once the run is over, so that
+	// --linger reads the next signal itself.
+	runDone := make(chan struct{})
+	watcherDone := make(chan struct{})
 	go func() {
+		defer close(watcherDone)
 		select {
 		case <-sigs:
-		case <-runCtx.Done():
+		case <-runDone:
 			return
 		}
 		a.logger.Warn("Stopping the test run gracefully (press Ctrl-C again to stop at once)...")
@@ -359,7 +417,7 @@ func (a *app) runTest(ctx context.Context, src script, flagOpts config.Options, 
 		case <-sigs:
 			a.logger.Error("Aborted by a second signal")
 			a.env.Exit(int(errs.ExternalAbort))
-		case <-ctx.Done():
+		case <-runDone:
 		}
 	}()
 
@@ -370,7 +428,8 @@ func (a *app) runTest(ctx context.Context, src script, flagOpts config.Options, 
 	restoreGC := func() {}
 	res, runErr := run.Run(runCtx, run.Config{
 		Bundle: l.bundle, Registry: l.registry, Builtin: l.builtin, Logger: a.logger,
-		Scenarios: scs, MaxVUs: maxVUs,
+		Scenarios: scs, MaxVUs: maxVUs, Segment: et,
+		Paused: o.Paused.V, Controller: ctl,
 		Thresholds: l.thresholds, NoThresholds: l.rt.NoThresholds,
 		RunTags: o.Tags.V, JSOptions: jsOpts,
 		NoSetup: o.NoSetup.V, NoTeardown: o.NoTeardown.V,
@@ -398,11 +457,19 @@ func (a *app) runTest(ctx context.Context, src script, flagOpts config.Options, 
 		},
 	})
 	restoreGC()
+	close(runDone)
+	<-watcherDone
 	if res == nil {
 		return runErr
 	}
 	if err := a.report(res, l); err != nil {
 		return err
+	}
+	// --linger keeps the process, and the REST API, up until a signal,
+	// unless a signal already stopped the test (as in k6).
+	if (o.Linger.V || l.rt.Linger) && !errors.Is(context.Cause(runCtx), errInterrupted) {
+		fmt.Fprintln(stdout, "Linger set; waiting for Ctrl+C...")
+		<-sigs
 	}
 	if runErr != nil {
 		return runErr
@@ -413,12 +480,46 @@ func (a *app) runTest(ctx context.Context, src script, flagOpts config.Options, 
 	return nil
 }
 
-// report prints the end-of-test summary and writes --summary-export.
+// segmentScenarios builds the execution tuple of the executionSegment and
+// executionSegmentSequence options (load has validated them) and scales
+// every scenario to it (k6-spec §3.5). The tuple is nil for the whole test.
+func segmentScenarios(o config.Options, scs map[string]scenario.Config) (*scenario.ExecutionTuple, map[string]scenario.Config, error) {
+	invalid := func(format string, args ...any) error {
+		return errs.WithCode(fmt.Errorf("There were problems with the specified script configuration:\n\t- "+format, args...), errs.InvalidConfig)
+	}
+	seg, err := scenario.ParseSegment(o.ExecutionSegment.V)
+	if err != nil {
+		return nil, nil, invalid("executionSegment: %v", err)
+	}
+	seq, err := scenario.ParseSegmentSequence(o.ExecutionSegmentSequence.V)
+	if err != nil {
+		return nil, nil, invalid("executionSegmentSequence: %v", err)
+	}
+	et, err := scenario.NewExecutionTuple(seg, seq)
+	if err != nil {
+		return nil, nil, invalid("executionSegment: %v", err)
+	}
+	if et.IsFull() {
+		return nil, scs, nil
+	}
+	out := make(map[string]scenario.Config, len(scs))
+	for name, sc := range scs {
+		s, err := scenario.Segmented(sc, et)
+		if err != nil {
+			return nil, nil, invalid("scenarios.%s: %v", name, err)
+		}
+		out[name] = s
+	}
+	return et, out, nil
+}
+
+// report prints the end-of-test summary (or runs the script's
+// handleSummary) and writes --summary-export, which k6 writes even when
+// handleSummary is defined.
 func (a *app) report(res *run.Result, l *loaded) error {
 	data := res.SummaryData(l.opts.SummaryTrendStats.V, l.opts.SummaryTimeUnit.V)
 	if !l.rt.NoSummary {
-		colors := a.env.StdoutTTY && !a.flags.noColor
-		fmt.Fprint(a.env.Stdout, summary.Text(data, summary.TextOptions{Colors: colors}))
+		a.handleSummary(context.Background(), data, l)
 	}
 	if p := l.rt.SummaryExport; p != "" {
 		out, err := summary.LegacyJSON(data)

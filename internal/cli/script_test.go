@@ -23,7 +23,16 @@ var update = flag.Bool("update", false, "rewrite golden files") //nolint:gocheck
 // scripts in testdata/script run the real CLI in a subprocess.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"stampede": func() { os.Exit(Main(procenv.OS())) },
+		"stampede": func() {
+			env := procenv.OS()
+			// The scripts run in parallel: on its default address the REST
+			// API would be busy for all but one and warn. Scripts that test
+			// it pass --address themselves.
+			if !hasAddressFlag(env.Args[1:]) {
+				env.Args = append([]string{env.Args[0], "--address="}, env.Args[1:]...)
+			}
+			os.Exit(Main(env))
+		},
 	})
 }
 
@@ -57,6 +66,15 @@ func TestScripts(t *testing.T) {
 			"exitcode": cmdExitCode,
 		},
 	})
+}
+
+func hasAddressFlag(args []string) bool {
+	for _, a := range args {
+		if a == "-a" || a == "--address" || strings.HasPrefix(a, "--address=") || strings.HasPrefix(a, "-a=") {
+			return true
+		}
+	}
+	return false
 }
 
 func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {

@@ -19,8 +19,6 @@ func notImplemented(o config.Options) []string {
 		}
 	}
 	add(o.RPS.Valid && o.RPS.V > 0, "rps")
-	add(o.Paused.Valid && o.Paused.V, "paused")
-	add(o.Linger.Valid && o.Linger.V, "linger")
 	add(o.Hosts.Valid && len(o.Hosts.V) > 0, "hosts")
 	add(o.BlacklistIPs.Valid && len(o.BlacklistIPs.V) > 0, "blacklistIPs")
 	add(o.BlockHostnames.Valid && len(o.BlockHostnames.V) > 0, "blockHostnames")
@@ -29,8 +27,6 @@ func notImplemented(o config.Options) []string {
 	add(o.ConsoleOutput.Valid && o.ConsoleOutput.V != "", "consoleOutput")
 	def := config.Defaults().DNS
 	add(o.DNS.TTL.V != def.TTL.V || o.DNS.Select.V != def.Select.V || o.DNS.Policy.V != def.Policy.V, "dns")
-	seg := o.ExecutionSegment.V
-	add(seg != "" && seg != "0:1" && seg != "1", "executionSegment")
 	return names
 }
 

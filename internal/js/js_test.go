@@ -201,7 +201,7 @@ func TestInitErrors(t *testing.T) {
 		"syntax":      {"export default function () {\n  let x = ;\n}", "file:///s/script.js:2:11", errs.CodeGeneric},
 		"exception":   {"throw new Error('init boom');\nexport default function () {}", "Error: init boom", errs.ScriptExceptionError},
 		"no exports":  {"let x = 1;", "no exported functions in script", errs.ScriptExceptionError},
-		"remote":      {"import x from 'https://jslib.k6.io/k6-utils/1.0.0/index.js';\nexport default function () {}", `cannot load remote module "https://jslib.k6.io/k6-utils/1.0.0/index.js"`, errs.ScriptExceptionError},
+		"remote":      {"import x from 'https://example.com/lib/1.0.0/index.js';\nexport default function () {}", `cannot load remote module "https://example.com/lib/1.0.0/index.js"`, errs.ScriptExceptionError},
 		"missing":     {"import x from './nope.js';\nexport default function () {}", "nope.js", errs.ScriptExceptionError},
 		"open in vu":  {"export default function () {}\nexport function f() { open('x') }", "", 0},
 		"unknown mod": {"import x from 'k6/nope';\nexport default function () {}", `unknown module "k6/nope"`, errs.ScriptExceptionError},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stampede-load/stampede/ext"
 	"github.com/stampede-load/stampede/internal/errs"
+	"github.com/stampede-load/stampede/internal/jslib"
 	"github.com/stampede-load/stampede/jsmod"
 	"github.com/stampede-load/stampede/metrics"
 )
@@ -143,8 +144,12 @@ func (vu *VU) requireFrom(dir string) func(string) goja.Value {
 func (vu *VU) require(dir, spec string) (goja.Value, error) {
 	switch {
 	case spec == "k6" || strings.HasPrefix(spec, "k6/"):
-		return vu.requireBuiltin(spec)
+		return vu.requireBuiltin(spec, ext.JSNamespace+spec)
 	case isRemote(spec):
+		// The jslib.k6.io modules scripts use most are built in.
+		if id, ok := jslib.Resolve(spec); ok {
+			return vu.requireBuiltin(spec, id)
+		}
 		return nil, fmt.Errorf("cannot load remote module %q: stampede does not fetch modules over the network; "+
 			"download the file next to your script and import it with a relative path", spec)
 	case strings.HasPrefix(spec, ".") || strings.HasPrefix(spec, "/") || strings.HasPrefix(spec, "file://"):
@@ -163,11 +168,13 @@ func isRemote(spec string) bool {
 	return false
 }
 
-func (vu *VU) requireBuiltin(spec string) (goja.Value, error) {
-	if v, ok := vu.modules[spec]; ok {
+// requireBuiltin returns the exports of the module registered under ext ID
+// id, which spec names.
+func (vu *VU) requireBuiltin(spec, id string) (goja.Value, error) {
+	if v, ok := vu.modules[id]; ok {
 		return v, nil
 	}
-	raw, ok := ext.Lookup(ext.JSNamespace + spec)
+	raw, ok := ext.Lookup(id)
 	if !ok {
 		return nil, fmt.Errorf("unknown module %q", spec)
 	}
@@ -176,7 +183,7 @@ func (vu *VU) requireBuiltin(spec string) (goja.Value, error) {
 		return nil, fmt.Errorf("module %q is not a JS module", spec)
 	}
 	v := newModuleExports(vu.rt, mod.NewModuleInstance(vu).Exports())
-	vu.modules[spec] = v
+	vu.modules[id] = v
 	return v, nil
 }
 
@@ -331,7 +338,11 @@ const (
 // across iterations; whoever takes the VU out of service calls Flush.
 func (vu *VU) Flush() {
 	vu.flushed = time.Now()
-	if len(vu.buf) == 0 || vu.params.Out == nil {
+	if vu.params.Out == nil {
+		vu.buf = vu.buf[:0] // nobody listens (handleSummary's VU)
+		return
+	}
+	if len(vu.buf) == 0 {
 		return
 	}
 	vu.params.Out <- vu.buf

@@ -2,6 +2,7 @@ package run
 
 import (
 	"context"
+	"sync"
 
 	"github.com/stampede-load/stampede/internal/executor"
 	"github.com/stampede-load/stampede/internal/js"
@@ -24,25 +25,92 @@ func (v *vu) Iterate(ctx context.Context, a *executor.Activation) bool {
 	return v.VU.Iterate(ctx, ja)
 }
 
-// pool hands out the pre-initialised VUs.
+// pool hands out the pre-initialised VUs. When an externally-controlled
+// scenario is scaled above them (grow), it initialises the missing ones on
+// demand with newVU, numbering them after the others.
 type pool struct {
 	free chan *vu
+
+	mu    sync.Mutex
+	total int64 // VUs made so far
+	limit int64 // VUs the pool may make
+	// grown is closed (and replaced) by grow, waking the Gets that wait
+	// on the old free channel.
+	grown chan struct{}
+	newVU func(ctx context.Context, id uint64) (*vu, error)
 }
 
 func newPool(vus []*vu) *pool {
-	p := &pool{free: make(chan *vu, len(vus))}
+	return newGrowablePool(vus, nil)
+}
+
+func newGrowablePool(vus []*vu, newVU func(ctx context.Context, id uint64) (*vu, error)) *pool {
+	// The channel must hold every VU the pool may ever make, so that Put
+	// never blocks; grow replaces it when the limit rises.
+	p := &pool{free: make(chan *vu, len(vus)), total: int64(len(vus)), limit: int64(len(vus)), newVU: newVU,
+		grown: make(chan struct{})}
 	for _, v := range vus {
 		p.free <- v
 	}
 	return p
 }
 
+// size is how many VUs the pool has made.
+func (p *pool) size() int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.total
+}
+
+// grow lets the pool make n more VUs.
+func (p *pool) grow(n int64) {
+	if n <= 0 || p.newVU == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.limit += n
+	bigger := make(chan *vu, p.limit)
+	// Move the free VUs over; a concurrent Get or Put takes the lock too.
+	for len(p.free) > 0 {
+		bigger <- <-p.free
+	}
+	p.free = bigger
+	close(p.grown)
+	p.grown = make(chan struct{})
+}
+
 func (p *pool) Get(ctx context.Context) (executor.VU, error) {
-	select {
-	case v := <-p.free:
-		return v, nil
-	case <-ctx.Done():
-		return nil, context.Cause(ctx)
+	for {
+		p.mu.Lock()
+		free, grown := p.free, p.grown
+		select {
+		case v := <-free:
+			p.mu.Unlock()
+			return v, nil
+		default:
+		}
+		if p.total < p.limit {
+			p.total++
+			id := uint64(p.total)
+			p.mu.Unlock()
+			v, err := p.newVU(ctx, id)
+			if err != nil {
+				p.mu.Lock()
+				p.total--
+				p.mu.Unlock()
+				return nil, err
+			}
+			return v, nil
+		}
+		p.mu.Unlock()
+		select {
+		case v := <-free:
+			return v, nil
+		case <-grown:
+		case <-ctx.Done():
+			return nil, context.Cause(ctx)
+		}
 	}
 }
 
@@ -53,5 +121,7 @@ func (p *pool) Get(ctx context.Context) (executor.VU, error) {
 func (p *pool) Put(v executor.VU) {
 	x := v.(*vu)
 	x.Flush()
+	p.mu.Lock()
 	p.free <- x
+	p.mu.Unlock()
 }

@@ -58,6 +58,16 @@ type Config struct {
 
 	// Progress, if set, is called about once a second and at the end.
 	Progress func(Status)
+
+	// Segment is the execution segment this instance runs (nil: the whole
+	// test). Scenarios should already be scenario.Segmented with it.
+	Segment *scenario.ExecutionTuple
+	// Paused starts the run paused (--paused): VUs are initialised, then
+	// nothing, not even setup(), runs until the Controller resumes it.
+	Paused bool
+	// Controller, if set, lets the caller control the run while it goes
+	// (the REST API). Build it with NewController before calling Run.
+	Controller *Controller
 }
 
 // Status is a run's live state, for progress output.
@@ -107,6 +117,14 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	root := metrics.NewRootGroup()
 	res := &Result{Engine: eng, Root: root}
+	ctl := cfg.Controller
+	if ctl == nil {
+		ctl = NewController()
+	}
+	defer ctl.finish()
+	if cfg.Paused {
+		_ = ctl.SetPaused(true) // not attached yet: only recorded
+	}
 
 	// Samples flow VU → channel → ingest goroutine → engine, in batches.
 	samples := make(chan []metrics.Sample, 1024)
@@ -149,8 +167,22 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	runCtx, cancelRun := context.WithCancelCause(ctx)
 	defer cancelRun(nil)
 
+	// sharedSetup is written before the scenarios start and read by VUs the
+	// pool makes on demand when an externally-controlled scenario grows.
+	var sharedSetup atomic.Pointer[[]byte]
+	vuPool := newGrowablePool(vus, func(ctx context.Context, id uint64) (*vu, error) {
+		v, err := cfg.Bundle.NewVU(ctx, id, params())
+		if err != nil {
+			return nil, js.InitError(err)
+		}
+		if d := sharedSetup.Load(); d != nil {
+			v.SetSetupData(*d)
+		}
+		return &vu{VU: v, acts: make(map[*executor.Activation]*js.Activation)}, nil
+	})
 	env := executor.Env{
-		Pool:      newPool(vus),
+		Pool:      vuPool,
+		Segment:   cfg.Segment,
 		ActiveVUs: &active,
 		Dropped: func(n int64, sc string, vuID uint64) {
 			tags := metrics.NewTagSet(cfg.RunTags)
@@ -169,8 +201,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		closeSamples(samples, ingestDone)
 		return nil, errs.WithCode(err, errs.InvalidConfig)
 	}
+	ctl.attach(sched, eng, root, vuPool, cfg.Scenarios, start)
 	status := func(done bool) Status {
-		s := Status{Elapsed: time.Since(start), ActiveVUs: active.Load(), MaxVUs: int64(len(vus)), Done: done}
+		s := Status{Elapsed: time.Since(start), ActiveVUs: active.Load(), MaxVUs: vuPool.size(), Done: done}
 		for _, p := range sched.Progress() {
 			s.Complete += p.Complete()
 			s.Interrupted += p.Interrupted()
@@ -195,7 +228,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			case now := <-tick.C:
 				samples <- []metrics.Sample{
 					{Metric: cfg.Builtin.VUs, Tags: runTags, Time: now, Value: float64(active.Load())},
-					{Metric: cfg.Builtin.VUsMax, Tags: runTags, Time: now, Value: float64(len(vus))},
+					{Metric: cfg.Builtin.VUsMax, Tags: runTags, Time: now, Value: float64(vuPool.size())},
 				}
 				if cfg.Progress != nil {
 					cfg.Progress(status(false))
@@ -211,17 +244,25 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}()
 
 	var runErr error
-	var setupData []byte
-	setupVU, err := cfg.Bundle.NewVU(ctx, 0, params())
-	if err != nil {
-		runErr = js.InitError(err)
+	var data []byte
+	// Like k6, a run started paused runs setup() only once resumed; a
+	// signal while paused ends it without setup or teardown.
+	if err := sched.WaitResumed(runCtx); err != nil {
+		runErr = context.Canceled
+	}
+	var setupVU *js.VU
+	if runErr == nil {
+		if setupVU, err = cfg.Bundle.NewVU(ctx, 0, params()); err != nil {
+			runErr = js.InitError(err)
+		}
 	}
 	if runErr == nil && !cfg.NoSetup && cfg.Bundle.HasExport("setup") {
-		setupData, runErr = runWithTimeout(runCtx, cfg.SetupTimeout, "setup", errs.SetupTimeout, setupVU.RunSetup)
+		data, runErr = runWithTimeout(runCtx, cfg.SetupTimeout, "setup", errs.SetupTimeout, setupVU.RunSetup)
 	}
 	if runErr == nil {
+		sharedSetup.Store(&data)
 		for _, v := range vus {
-			v.SetSetupData(setupData)
+			v.SetSetupData(data)
 		}
 		runErr = sched.Run(runCtx)
 	}
@@ -230,7 +271,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if setupVU != nil && (runErr == nil || errors.Is(runErr, context.Canceled)) && !cfg.NoTeardown && cfg.Bundle.HasExport("teardown") {
 		tdCtx := context.WithoutCancel(ctx)
 		_, tdErr := runWithTimeout(tdCtx, cfg.TeardownTimeout, "teardown", errs.TeardownTimeout,
-			func(c context.Context) ([]byte, error) { return nil, setupVU.RunTeardown(c, setupData) })
+			func(c context.Context) ([]byte, error) { return nil, setupVU.RunTeardown(c, data) })
 		if runErr == nil {
 			runErr = tdErr
 		}
@@ -325,3 +366,159 @@ func runWithTimeout(ctx context.Context, limit time.Duration, name string, code 
 }
 
 var errTimeout = errors.New("timeout")
+
+// ErrNotStarted is returned by the Controller's controls before the VUs
+// are initialised and the scenarios built.
+var ErrNotStarted = errors.New("the test run has not started yet: its VUs are being initialised")
+
+// Controller controls a run from outside while it goes: what the REST API
+// and `stampede pause|resume|scale|status|stats` act on. Build it before
+// Run so a server can answer during VU initialisation; it is safe for
+// concurrent use.
+type Controller struct {
+	mu        sync.Mutex
+	sched     *executor.Scheduler
+	eng       *engine.Engine
+	root      *metrics.Group
+	pool      *pool
+	start     time.Time
+	extMaxVUs int64 // maxVUs of the externally-controlled scenario
+	paused    bool  // asked for before the scheduler existed
+	done      bool
+}
+
+// NewController returns a controller for a run not started yet.
+func NewController() *Controller { return &Controller{} }
+
+func (c *Controller) attach(sched *executor.Scheduler, eng *engine.Engine, root *metrics.Group, p *pool,
+	scs []scenario.Config, start time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sched, c.eng, c.root, c.pool, c.start = sched, eng, root, p, start
+	for _, sc := range scs {
+		if ext, ok := sc.(*scenario.ExternallyControlled); ok {
+			c.extMaxVUs = max(ext.VUs, ext.MaxVUs)
+			break
+		}
+	}
+	if c.paused {
+		_ = sched.Pause() // a new scheduler is neither paused nor stopped
+	}
+}
+
+func (c *Controller) finish() {
+	c.mu.Lock()
+	c.done = true
+	c.mu.Unlock()
+}
+
+// ControlStatus is the run's state as /v1/status reports it.
+type ControlStatus struct {
+	Paused, Running, Stopped, Tainted bool
+	VUs, VUsMax                       int64
+}
+
+// Status returns the run's current state.
+func (c *Controller) Status() ControlStatus {
+	c.mu.Lock()
+	sched, eng, done, paused := c.sched, c.eng, c.done, c.paused
+	c.mu.Unlock()
+	if sched == nil {
+		return ControlStatus{Paused: paused, Stopped: done}
+	}
+	st := sched.Status()
+	out := ControlStatus{Paused: st.Paused, Running: st.Running, Stopped: st.Stopped || done,
+		VUs: st.VUs, VUsMax: st.MaxVUs}
+	eng.Snapshot(time.Since(c.start), func(all []*engine.Series) {
+		for _, s := range all {
+			for _, th := range s.Thresholds {
+				out.Tainted = out.Tainted || th.Failed
+			}
+		}
+	})
+	return out
+}
+
+// SetPaused pauses or resumes the run. Asking for the state the run is
+// already in is not an error. Before the scheduler exists the wish is
+// kept and applied when the run starts.
+func (c *Controller) SetPaused(paused bool) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.done {
+		return executor.ErrStopped
+	}
+	if c.sched == nil {
+		c.paused = paused
+		return nil
+	}
+	var err error
+	if paused {
+		err = c.sched.Pause()
+	} else {
+		err = c.sched.Resume()
+	}
+	if errors.Is(err, executor.ErrPaused) || errors.Is(err, executor.ErrNotPaused) {
+		return nil
+	}
+	return err
+}
+
+// Scale sets the VUs of the externally-controlled scenario; maxVUs < 0
+// keeps the current maxVUs. Raising maxVUs lets the run initialise that
+// many more VUs when they are needed.
+func (c *Controller) Scale(ctx context.Context, vus, maxVUs int64) error {
+	c.mu.Lock()
+	sched, p := c.sched, c.pool
+	if sched == nil {
+		c.mu.Unlock()
+		return ErrNotStarted
+	}
+	if maxVUs < 0 {
+		maxVUs = c.extMaxVUs
+	}
+	if maxVUs > c.extMaxVUs && vus >= 0 && vus <= maxVUs {
+		p.grow(maxVUs - c.extMaxVUs)
+		c.extMaxVUs = maxVUs
+	}
+	c.mu.Unlock()
+	return sched.Scale(ctx, vus, maxVUs)
+}
+
+// MetricInfo is one metric's current values, as /v1/metrics reports it.
+type MetricInfo struct {
+	Name, Type, Contains string
+	Tainted              bool
+	Sample               map[string]float64
+}
+
+// Metrics returns the metrics that received samples so far, sub-metrics
+// included, sorted by name.
+func (c *Controller) Metrics() []MetricInfo {
+	c.mu.Lock()
+	eng, start := c.eng, c.start
+	c.mu.Unlock()
+	if eng == nil {
+		return nil
+	}
+	var out []MetricInfo
+	stats := []string{"avg", "min", "med", "max", "p(90)", "p(95)"}
+	eng.Snapshot(time.Since(start), func(all []*engine.Series) {
+		for _, s := range all {
+			m := MetricInfo{Name: s.Key, Type: s.Metric.Type.String(), Contains: s.Metric.Contains.String(),
+				Sample: sinkValues(s.Sink, stats)}
+			for _, th := range s.Thresholds {
+				m.Tainted = m.Tainted || th.Failed
+			}
+			out = append(out, m)
+		}
+	})
+	return out
+}
+
+// Root returns the run's root group, nil before the run starts.
+func (c *Controller) Root() *metrics.Group {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.root
+}

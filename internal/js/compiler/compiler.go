@@ -3,7 +3,7 @@
 // ES module syntax (import/export) is rewritten to CommonJS by esbuild, with
 // an inline source map so that goja reports positions in the user's own
 // file; the program is then compiled once and shared by every VU, since a
-// compiled goja.Program is immutable. It imports only errs and the engines.
+// compiled goja.Program is immutable. It imports only the two engines.
 package compiler
 
 import (
@@ -14,8 +14,6 @@ import (
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/parser"
 	"github.com/evanw/esbuild/pkg/api"
-
-	"github.com/stampede-load/stampede/internal/errs"
 )
 
 // wrapperArgs are the names a module's code sees, as in Node.js.
@@ -49,13 +47,21 @@ func Compile(name string, src []byte) (*goja.Program, error) {
 		return nil, nil // only inline maps are used; never read other files
 	}))
 	if err != nil {
-		return nil, &errs.ScriptError{Message: fmt.Sprintf("SyntaxError: %v", err)}
+		return nil, engineSyntaxError(name, err)
 	}
 	prg, err := goja.CompileAST(ast, false)
 	if err != nil {
-		return nil, &errs.ScriptError{Message: fmt.Sprintf("SyntaxError: %v", err)}
+		return nil, engineSyntaxError(name, err)
 	}
 	return prg, nil
+}
+
+// engineSyntaxError wraps what goja rejects after esbuild accepted it (rare:
+// syntax goja does not support yet). Positions refer to the rewritten code,
+// so only the file is named.
+func engineSyntaxError(name string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "SyntaxError: ")
+	return &SyntaxError{Msg: fmt.Sprintf("SyntaxError: %s: %s (this syntax is not supported by the JavaScript engine)", name, msg)}
 }
 
 // SyntaxError is a compile error: k6 v0.32 exits 255 for these, not 107.
