@@ -73,6 +73,10 @@ func TestExecutors(t *testing.T) {
 			if _, ok := r.export.Metrics["dropped_iterations"]; ok {
 				t.Error("iterations were dropped with enough VUs")
 			}
+			// Only preAllocatedVUs are initialised up front; maxVUs is a cap.
+			if got := r.export.metric(t, "vus_max", "max"); got != 4 {
+				t.Errorf("vus_max = %v, want the 4 pre-allocated VUs", got)
+			}
 		}},
 		{"ramping_arrival_rate.js", func(t *testing.T, r result) {
 			r.wantOut(t, "* ramp: Up to 20.00 iterations/s for 2s over 2 stages (maxVUs: 4-8, gracefulStop: 30s)")

@@ -428,7 +428,7 @@ func (a *app) runTest(ctx context.Context, src script, flagOpts config.Options, 
 	restoreGC := func() {}
 	res, runErr := run.Run(runCtx, run.Config{
 		Bundle: l.bundle, Registry: l.registry, Builtin: l.builtin, Logger: a.logger,
-		Scenarios: scs, MaxVUs: maxVUs, Segment: et,
+		Scenarios: scs, MaxVUs: maxVUs, InitVUs: config.InitialVUs(segmented), Segment: et,
 		Paused: o.Paused.V, Controller: ctl,
 		Thresholds: l.thresholds, NoThresholds: l.rt.NoThresholds,
 		RunTags: o.Tags.V, JSOptions: jsOpts,

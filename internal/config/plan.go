@@ -15,6 +15,27 @@ import (
 // PlannedDuration); an externally-controlled one with duration 0 never ends,
 // and the max duration then only counts the scenarios that do.
 func PlanSummary(scenarios map[string]scenario.Config) (maxVUs int64, maxDuration time.Duration) {
+	return planPeak(scenarios, scenario.Config.PeakVUs)
+}
+
+// InitialVUs is how many VUs to initialise before the test starts: the
+// same peak as PlanSummary, except that arrival-rate scenarios count only
+// their preAllocatedVUs, because they initialise the rest up to maxVUs on
+// demand mid-test, as k6 does.
+func InitialVUs(scenarios map[string]scenario.Config) int64 {
+	n, _ := planPeak(scenarios, func(c scenario.Config) int64 {
+		switch a := c.(type) {
+		case *scenario.ConstantArrivalRate:
+			return a.Base().ExecutionTuple().ScaleInt64(a.PreAllocatedVUs)
+		case *scenario.RampingArrivalRate:
+			return a.Base().ExecutionTuple().ScaleInt64(a.PreAllocatedVUs)
+		}
+		return c.PeakVUs()
+	})
+	return n
+}
+
+func planPeak(scenarios map[string]scenario.Config, vusOf func(scenario.Config) int64) (maxVUs int64, maxDuration time.Duration) {
 	type event struct {
 		at    time.Duration
 		delta int64
@@ -22,7 +43,7 @@ func PlanSummary(scenarios map[string]scenario.Config) (maxVUs int64, maxDuratio
 	events := make([]event, 0, 2*len(scenarios))
 	for _, c := range scenarios {
 		start := max(c.Base().StartTime.D(), 0)
-		vus := c.PeakVUs()
+		vus := vusOf(c)
 		events = append(events, event{start, vus})
 		if ec, ok := c.(*scenario.ExternallyControlled); ok && ec.Duration == 0 {
 			continue

@@ -53,3 +53,30 @@ func TestPlanSummary(t *testing.T) {
 		t.Errorf("empty plan %d %v", vus, d)
 	}
 }
+
+func TestInitialVUs(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		js   string
+		want int64
+	}{
+		{"looping VUs are all initialised", `{"vus":10,"duration":"30s"}`, 10},
+		{"arrival rate counts preAllocatedVUs", `{"scenarios":{
+			"a":{"executor":"constant-arrival-rate","rate":10,"duration":"1m","preAllocatedVUs":10,"maxVUs":100}}}`, 10},
+		{"ramping arrival rate too", `{"scenarios":{
+			"a":{"executor":"ramping-arrival-rate","stages":[{"duration":"10s","target":5}],"preAllocatedVUs":3,"maxVUs":50},
+			"b":{"executor":"constant-vus","vus":4,"duration":"10s"}}}`, 7},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			scs, _, err := Merge(mustScript(t, tt.js)).DeriveScenarios()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := InitialVUs(scs); got != tt.want {
+				t.Errorf("InitialVUs = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}

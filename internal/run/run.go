@@ -31,8 +31,11 @@ type Config struct {
 	Logger   logrus.FieldLogger
 
 	Scenarios []scenario.Config
-	// MaxVUs is how many VUs to initialise before the test starts.
-	MaxVUs int64
+	// MaxVUs is how many VUs the run may have; InitVUs how many of them
+	// are initialised before the test starts (0: all). The rest are
+	// initialised on demand by arrival-rate scenarios.
+	MaxVUs  int64
+	InitVUs int64
 
 	Thresholds   map[string][]threshold.Threshold
 	NoThresholds bool
@@ -180,6 +183,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		return &vu{VU: v, acts: make(map[*executor.Activation]*js.Activation)}, nil
 	})
+	vuPool.grow(cfg.MaxVUs - int64(len(vus)))
 	env := executor.Env{
 		Pool:      vuPool,
 		Segment:   cfg.Segment,
@@ -311,6 +315,9 @@ func closeSamples(samples chan []metrics.Sample, ingestDone chan struct{}) {
 // initVUs initialises the VUs in parallel, as many at once as there are CPUs.
 func initVUs(ctx context.Context, cfg Config, params func() js.Params) ([]*vu, error) {
 	n := int(cfg.MaxVUs)
+	if cfg.InitVUs > 0 && cfg.InitVUs < cfg.MaxVUs {
+		n = int(cfg.InitVUs)
+	}
 	vus := make([]*vu, n)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
