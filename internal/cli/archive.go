@@ -24,13 +24,9 @@ func (a *app) archiveCmd() *cobra.Command {
 			"files it open()s and its consolidated options, so that\n" +
 			"`stampede run archive.tar` runs the same test elsewhere. Only -e variables\n" +
 			"are stored, not the system environment.",
-		Args: exactlyOneArg("a script path, or - for standard input"),
+		Args: exactlyOneArg("a script or archive path, or - for standard input"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			flagOpts, flagRT, err := config.FromFlags(cmd.Flags())
-			if err != nil {
-				return &usageError{err}
-			}
-			src, err := a.readScript(args[0])
+			src, flagOpts, flagRT, err := a.scriptAndFlags(cmd, args[0])
 			if err != nil {
 				return err
 			}

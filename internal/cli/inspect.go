@@ -10,15 +10,11 @@ import (
 
 func (a *app) inspectCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "inspect [flags] <script.js | ->",
+		Use:   "inspect [flags] <script.js | archive.tar | ->",
 		Short: "print the consolidated options of a script as JSON",
-		Args:  exactlyOneArg("a script path, or - for standard input"),
+		Args:  exactlyOneArg("a script or archive path, or - for standard input"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			flagOpts, flagRT, err := config.FromFlags(cmd.Flags())
-			if err != nil {
-				return &usageError{err}
-			}
-			src, err := a.readScript(args[0])
+			src, flagOpts, flagRT, err := a.scriptAndFlags(cmd, args[0])
 			if err != nil {
 				return err
 			}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"os"
 	"path"
 	"runtime"
@@ -17,36 +16,29 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/net/publicsuffix"
 
 	"github.com/stampede-load/stampede/internal/archive"
 	"github.com/stampede-load/stampede/internal/config"
 	"github.com/stampede-load/stampede/internal/errs"
 	"github.com/stampede-load/stampede/internal/js"
 	"github.com/stampede-load/stampede/internal/metrics/threshold"
-	"github.com/stampede-load/stampede/internal/netx"
 	"github.com/stampede-load/stampede/internal/run"
 	"github.com/stampede-load/stampede/internal/scenario"
 	"github.com/stampede-load/stampede/internal/summary"
-	"github.com/stampede-load/stampede/jsmod"
 	"github.com/stampede-load/stampede/metrics"
 )
 
 func (a *app) runCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "run [flags] <script.js | ->",
+		Use:   "run [flags] <script.js | archive.tar | ->",
 		Short: "run a k6 test script",
-		Long: "Runs a k6 v0.32 test script. The script is a file path, or - to read it from\n" +
-			"standard input. Options come, in rising precedence, from defaults, the config\n" +
+		Long: "Runs a k6 v0.32 test script: a file path, an archive made by `stampede archive`,\n" +
+			"or - to read the script from standard input. Options come, in rising precedence, from defaults, the config\n" +
 			"file, the script's exported options, K6_* (or STAMPEDE_*) environment\n" +
 			"variables and flags.",
-		Args: exactlyOneArg("a script path, or - for standard input"),
+		Args: exactlyOneArg("a script or archive path, or - for standard input"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			flagOpts, flagRT, err := config.FromFlags(cmd.Flags())
-			if err != nil {
-				return &usageError{err}
-			}
-			src, err := a.readScript(args[0])
+			src, flagOpts, flagRT, err := a.scriptAndFlags(cmd, args[0])
 			if err != nil {
 				return err
 			}
@@ -110,6 +102,17 @@ func exactlyOneArg(what string) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// scriptAndFlags reads the command's option flags and its script argument,
+// the first steps of run, inspect and archive.
+func (a *app) scriptAndFlags(cmd *cobra.Command, arg string) (script, config.Options, config.RuntimeOptions, error) {
+	flagOpts, flagRT, err := config.FromFlags(cmd.Flags())
+	if err != nil {
+		return script{}, flagOpts, flagRT, &usageError{err}
+	}
+	src, err := a.readScript(arg)
+	return src, flagOpts, flagRT, err
 }
 
 // script is the entry script of a run.
@@ -379,23 +382,6 @@ func (a *app) runTest(ctx context.Context, src script, flagOpts config.Options, 
 	maxVUs, maxDur := config.PlanSummary(segmented)
 	fmt.Fprint(stdout, executionHeader(src.Display, o.ExecutionSegment.V, scs, maxVUs, maxDur))
 
-	userAgent := o.UserAgent.V
-	jsOpts := jsmod.Options{
-		SystemTags:            l.systemTags,
-		Throw:                 o.Throw.V,
-		UserAgent:             userAgent,
-		MaxRedirects:          int(o.MaxRedirects.V),
-		DiscardResponseBodies: o.DiscardResponseBodies.V,
-		HTTPDebug:             o.HTTPDebug.V,
-		Batch:                 int(o.Batch.V),
-		BatchPerHost:          int(o.BatchPerHost.V),
-	}
-	transportOpts := netx.TransportOptions{
-		InsecureSkipTLSVerify: o.InsecureSkipTLSVerify.V,
-		NoConnectionReuse:     o.NoConnectionReuse.V,
-		TLSConfig:             tlsConfig(o),
-	}
-
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	sigs, stopSignals := a.env.Signals()
@@ -431,25 +417,14 @@ func (a *app) runTest(ctx context.Context, src script, flagOpts config.Options, 
 		Scenarios: scs, MaxVUs: maxVUs, InitVUs: config.InitialVUs(segmented), Segment: et,
 		Paused: o.Paused.V, Controller: ctl,
 		Thresholds: l.thresholds, NoThresholds: l.rt.NoThresholds,
-		RunTags: o.Tags.V, JSOptions: jsOpts,
+		RunTags: o.Tags.V, JSOptions: vuOptions(o, l.systemTags),
 		NoSetup: o.NoSetup.V, NoTeardown: o.NoTeardown.V,
 		SetupTimeout: o.SetupTimeout.V.D(), TeardownTimeout: o.TeardownTimeout.V.D(),
 		NoCookiesReset: o.NoCookiesReset.V, NoVUConnectionReuse: o.NoVUConnectionReuse.V,
 		MinIterationDuration: o.MinIterationDuration.V.D(),
-		NewTransport: func() (http.RoundTripper, func() (int64, int64)) {
-			d := netx.NewDialer()
-			var t http.RoundTripper = netx.NewTransport(d, transportOpts)
-			if o.HTTPDebug.V != "" {
-				t = &netx.DebugTransport{Next: t, Full: o.HTTPDebug.V == "full",
-					Log: func(m string) { a.logger.Info(m) }}
-			}
-			return t, func() (int64, int64) { return d.BytesWritten(), d.BytesRead() }
-		},
-		NewCookieJar: func() http.CookieJar {
-			jar, _ := cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
-			return jar
-		},
-		Ready: func() { restoreGC = a.tuneGC() },
+		NewTransport:         func() (http.RoundTripper, func() (int64, int64)) { return a.vuTransport(o) },
+		NewCookieJar:         newCookieJar,
+		Ready:                func() { restoreGC = a.tuneGC() },
 		Progress: func(s run.Status) {
 			if prog != nil {
 				prog.update(s)

@@ -6,17 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/http"
-	"net/http/cookiejar"
 	"sort"
 
-	"golang.org/x/net/publicsuffix"
-
-	"github.com/stampede-load/stampede/internal/config"
 	"github.com/stampede-load/stampede/internal/js"
-	"github.com/stampede-load/stampede/internal/netx"
 	"github.com/stampede-load/stampede/internal/summary"
-	"github.com/stampede-load/stampede/jsmod"
 	"github.com/stampede-load/stampede/metrics"
 )
 
@@ -52,37 +45,18 @@ func (a *app) handleSummary(ctx context.Context, data *summary.Data, l *loaded) 
 // metrics are final by then.
 func (a *app) summaryVUParams(l *loaded) js.Params {
 	o := l.opts
-	t := netx.NewTransport(netx.NewDialer(), netx.TransportOptions{
-		InsecureSkipTLSVerify: o.InsecureSkipTLSVerify.V,
-		NoConnectionReuse:     o.NoConnectionReuse.V,
-		TLSConfig:             tlsConfig(o),
-	})
+	t, _ := a.vuTransport(o)
 	return js.Params{
-		Options:   summaryJSOptions(o, l.systemTags),
-		RunTags:   metrics.NewTagSet(o.Tags.V),
-		Group:     metrics.NewRootGroup(),
-		Transport: t,
-		CookieJar: func() http.CookieJar {
-			jar, _ := cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
-			return jar
-		},
+		Options:        vuOptions(o, l.systemTags),
+		RunTags:        metrics.NewTagSet(o.Tags.V),
+		Group:          metrics.NewRootGroup(),
+		Transport:      t,
+		CookieJar:      newCookieJar,
 		NoCookiesReset: true,
 	}
 }
 
 // summaryJSOptions mirrors the options runTest gives the test's VUs.
-func summaryJSOptions(o config.Options, sys metrics.SystemTagSet) jsmod.Options {
-	return jsmod.Options{
-		SystemTags:            sys,
-		Throw:                 o.Throw.V,
-		UserAgent:             o.UserAgent.V,
-		MaxRedirects:          int(o.MaxRedirects.V),
-		DiscardResponseBodies: o.DiscardResponseBodies.V,
-		HTTPDebug:             o.HTTPDebug.V,
-		Batch:                 int(o.Batch.V),
-		BatchPerHost:          int(o.BatchPerHost.V),
-	}
-}
 
 // writeSummary writes handleSummary's outputs, stdout and stderr first,
 // then files (relative to the working directory) in key order.
