@@ -240,3 +240,14 @@ export default function () {}`})
 	}
 	_ = h
 }
+
+func TestStackFramesPointAtTheUsersColumn(t *testing.T) {
+	h, err := load(t, memFS{"/s/script.js": "import { check } from 'k6';\nexport default function () {\n  throw new Error('x');\n}\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.vu(t, 1).Iterate(t.Context(), &js.Activation{Exec: "default"})
+	if !strings.Contains(h.logs.String(), `at default (file:///s/script.js:3:9(`) {
+		t.Errorf("log = %s", h.logs)
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -598,12 +600,37 @@ func exceptionText(err error) string {
 		kept := lines[:1]
 		for _, l := range lines[1:] {
 			if !strings.HasSuffix(l, "(native)") {
-				kept = append(kept, l)
+				kept = append(kept, userFrame(l))
 			}
 		}
 		return strings.Join(kept, "\n")
 	}
 	return err.Error()
+}
+
+var (
+	// framePos is "line:column(pc)" at the end of a stack frame.
+	framePos = regexp.MustCompile(`:(\d+):(\d+)(\(\d+\)\)?)$`)
+	// esbuildDefault is the name esbuild gives an anonymous default export
+	// ("script_default" in script.js).
+	esbuildDefault = regexp.MustCompile(`^(\s*at )[A-Za-z_$][\w$]*_default \(`)
+)
+
+// userFrame rewrites a stack frame as the user wrote the code: goja reads
+// source-map columns as 1-based although they are 0-based, so mapped
+// columns come out one too small; and the anonymous default export is
+// called "default", not the name esbuild made up for it.
+func userFrame(l string) string {
+	l = esbuildDefault.ReplaceAllString(l, "${1}default (")
+	m := framePos.FindStringSubmatchIndex(l)
+	if m == nil {
+		return l
+	}
+	col, err := strconv.Atoi(l[m[4]:m[5]])
+	if err != nil {
+		return l
+	}
+	return l[:m[4]] + strconv.Itoa(col+1) + l[m[5]:]
 }
 
 // ScriptError converts an error from JS code into errs.ScriptError.
