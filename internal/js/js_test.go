@@ -10,6 +10,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/stampede-load/stampede/ext"
 	"github.com/stampede-load/stampede/internal/errs"
 	"github.com/stampede-load/stampede/internal/js"
 	"github.com/stampede-load/stampede/internal/js/compiler"
@@ -249,5 +250,30 @@ func TestStackFramesPointAtTheUsersColumn(t *testing.T) {
 	h.vu(t, 1).Iterate(t.Context(), &js.Activation{Exec: "default"})
 	if !strings.Contains(h.logs.String(), `at default (file:///s/script.js:3:9(`) {
 		t.Errorf("log = %s", h.logs)
+	}
+}
+
+// panicky is a module whose function panics with a plain Go value, as a
+// buggy module might.
+type panicky struct{}
+
+func (panicky) NewModuleInstance(jsmod.VU) jsmod.Instance { return panicky{} }
+func (panicky) Exports() jsmod.Exports {
+	return jsmod.Exports{Named: map[string]any{"boom": func() { var m map[string]int; m["x"] = 1 }}}
+}
+
+func init() { ext.Register("js.k6/x/panicky", panicky{}) }
+
+func TestModulePanicEndsTheIterationNotTheTest(t *testing.T) {
+	h, err := load(t, memFS{"/s/script.js": "import { boom } from 'k6/x/panicky';\nexport default function () { boom(); }\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vu := h.vu(t, 1)
+	for range 2 { // the VU stays usable
+		vu.Iterate(t.Context(), &js.Activation{Exec: "default"})
+	}
+	if got := strings.Count(h.logs.String(), "internal error (this is a bug in stampede"); got != 2 {
+		t.Errorf("logged %d internal errors, want 2:\n%s", got, h.logs)
 	}
 }

@@ -59,7 +59,7 @@ func (vu *VU) runSpecial(ctx context.Context, fn, group string, arg goja.Value) 
 	}
 	vu.enter(ctx)
 	start := time.Now()
-	v, err := call(goja.Undefined(), arg)
+	v, err := safeCall(call, arg)
 	end := time.Now()
 	vu.leave()
 	st.Group, st.Tags = vu.params.Group, vu.params.RunTags
@@ -118,7 +118,7 @@ func (b *Bundle) HandleSummary(ctx context.Context, p Params, dataJSON []byte, d
 		return nil, err
 	}
 	vu.enter(ctx)
-	v, err := call(goja.Undefined(), data, rt.ToValue(func() string { return defaultText }))
+	v, err := safeCall(call, data, rt.ToValue(func() string { return defaultText }))
 	vu.leave()
 	vu.Flush()
 	var interrupted *goja.InterruptedError

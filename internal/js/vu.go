@@ -214,7 +214,7 @@ func (vu *VU) requireFile(p string) (goja.Value, error) {
 	vu.modules[p] = exports
 	dir := path.Dir(p)
 	vu.dirs = append(vu.dirs, dir)
-	_, err = call(goja.Undefined(), exports, rt.ToValue(vu.requireFrom(dir)), module, rt.ToValue(p), rt.ToValue(dir))
+	_, err = safeCall(call, exports, rt.ToValue(vu.requireFrom(dir)), module, rt.ToValue(p), rt.ToValue(dir))
 	vu.dirs = vu.dirs[:len(vu.dirs)-1]
 	if err != nil {
 		delete(vu.modules, p)
@@ -537,7 +537,7 @@ func (vu *VU) call(ctx context.Context, name string, args ...goja.Value) error {
 		return err
 	}
 	vu.enter(ctx)
-	_, err = fn(goja.Undefined(), args...)
+	_, err = safeCall(fn, args...)
 	if ctx.Err() != nil {
 		vu.leave()
 	}
@@ -658,4 +658,28 @@ func catch(f func() error) (err error) {
 		}
 	}()
 	return f()
+}
+
+// ErrInternal marks a Go panic raised inside a module while JS ran: it is
+// reported as an error of the iteration (or of init) instead of crashing
+// the whole test.
+var ErrInternal = errors.New("internal error (this is a bug in stampede, please report it)")
+
+// safeCall calls fn with an undefined this, turning a Go panic that escapes
+// goja (a module bug) into an error.
+func safeCall(fn goja.Callable, args ...goja.Value) (v goja.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if ex, ok := r.(*goja.Exception); ok {
+				err = ex
+				return
+			}
+			if ie, ok := r.(*goja.InterruptedError); ok {
+				err = ie
+				return
+			}
+			err = fmt.Errorf("%w: %v", ErrInternal, r)
+		}
+	}()
+	return fn(goja.Undefined(), args...)
 }

@@ -66,6 +66,9 @@ func (m *instance) add(metric *metrics.Metric, v goja.Value, tags []goja.Value) 
 	}
 	// k6 v0.32's conversion: a truthy value whose number is 0 counts as 1
 	// (so rate.add(true) and trend.add("x") behave as they did there).
+	if v == nil {
+		v = goja.Undefined()
+	}
 	f := v.ToFloat()
 	if f == 0 && v.ToBoolean() {
 		f = 1
