@@ -41,6 +41,7 @@ type app struct {
 	prof   profileFlags
 	logger *logrus.Logger
 	start  time.Time
+	net    runNet // built by the first vuTransport (vu.go)
 }
 
 // Main runs the CLI and returns the process exit code.

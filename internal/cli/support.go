@@ -19,14 +19,7 @@ func notImplemented(o config.Options) []string {
 		}
 	}
 	add(o.RPS.Valid && o.RPS.V > 0, "rps")
-	add(o.Hosts.Valid && len(o.Hosts.V) > 0, "hosts")
-	add(o.BlacklistIPs.Valid && len(o.BlacklistIPs.V) > 0, "blacklistIPs")
-	add(o.BlockHostnames.Valid && len(o.BlockHostnames.V) > 0, "blockHostnames")
-	add(o.TLSAuth.Valid && len(o.TLSAuth.V) > 0, "tlsAuth")
-	add(o.LocalIPs.Valid && o.LocalIPs.V != "", "localIPs")
 	add(o.ConsoleOutput.Valid && o.ConsoleOutput.V != "", "consoleOutput")
-	def := config.Defaults().DNS
-	add(o.DNS.TTL.V != def.TTL.V || o.DNS.Select.V != def.Select.V || o.DNS.Policy.V != def.Policy.V, "dns")
 	return names
 }
 

@@ -1,8 +1,14 @@
 package cli
 
 import (
+	"crypto/tls"
+	"fmt"
 	"net/http"
 	"net/http/cookiejar"
+	"net/netip"
+	"strings"
+	"sync"
+	"sync/atomic"
 
 	"golang.org/x/net/publicsuffix"
 
@@ -26,14 +32,86 @@ func vuOptions(o config.Options, sys metrics.SystemTagSet) jsmod.Options {
 	}
 }
 
+// runNet is what the VUs of a run share: the options turned into netx
+// values once, and the DNS cache. It is built by the first vuTransport
+// call; the options do not change during a run.
+type runNet struct {
+	once   sync.Once
+	dialer netx.DialerOptions // without LocalIP
+	certs  []netx.ClientCert
+	pool   *netx.IPPool
+	nextVU atomic.Uint64
+}
+
+// newRunNet turns the network options into netx values. Validation has
+// already rejected malformed values, so errors here are unexpected.
+func newRunNet(o config.Options) (*runNet, error) {
+	n := &runNet{}
+	dns := config.Defaults().DNS
+	if o.DNS.TTL.Valid {
+		dns.TTL = o.DNS.TTL
+	}
+	if o.DNS.Select.Valid {
+		dns.Select = o.DNS.Select
+	}
+	if o.DNS.Policy.Valid {
+		dns.Policy = o.DNS.Policy
+	}
+	ttl, inf, err := dns.TTLDuration()
+	if err != nil {
+		return nil, err
+	}
+	n.dialer.Resolver = netx.NewResolver(netx.ResolverOptions{
+		TTL: ttl, Infinite: inf, Select: dns.Select.V, Policy: dns.Policy.V,
+	})
+	n.dialer.Hosts = o.Hosts.V
+	if len(o.BlockHostnames.V) > 0 {
+		if n.dialer.BlockHostnames, err = netx.NewHostnameMatcher(o.BlockHostnames.V); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range o.BlacklistIPs.V {
+		p, err := netip.ParsePrefix(strings.TrimSpace(c))
+		if err != nil {
+			return nil, fmt.Errorf("blacklistIPs: %w", err)
+		}
+		n.dialer.BlacklistIPs = append(n.dialer.BlacklistIPs, p.Masked())
+	}
+	for i, a := range o.TLSAuth.V {
+		cert, err := tls.X509KeyPair([]byte(a.Cert), []byte(a.Key))
+		if err != nil {
+			return nil, fmt.Errorf("tlsAuth[%d]: %w", i, err)
+		}
+		n.certs = append(n.certs, netx.ClientCert{Domains: a.Domains, Cert: cert})
+	}
+	if n.pool, err = netx.ParseIPPool(o.LocalIPs.V); err != nil {
+		return nil, fmt.Errorf("localIPs: %w", err)
+	}
+	return n, nil
+}
+
 // vuTransport builds one VU's own HTTP transport (with httpDebug dumps when
-// asked for) and the reader of its connections' byte counts.
+// asked for) and the reader of its connections' byte counts. Successive
+// calls take the localIPs addresses in turn.
 func (a *app) vuTransport(o config.Options) (http.RoundTripper, func() (sent, received int64)) {
-	d := netx.NewDialer()
+	a.net.once.Do(func() {
+		n, err := newRunNet(o)
+		if err != nil {
+			a.logger.Errorf("network options: %v", err)
+			return
+		}
+		a.net.dialer, a.net.certs, a.net.pool = n.dialer, n.certs, n.pool
+	})
+	do := a.net.dialer
+	if a.net.pool != nil {
+		do.LocalIP = a.net.pool.Get(a.net.nextVU.Add(1) - 1)
+	}
+	d := netx.NewDialerWith(do)
 	var t http.RoundTripper = netx.NewTransport(d, netx.TransportOptions{
 		InsecureSkipTLSVerify: o.InsecureSkipTLSVerify.V,
 		NoConnectionReuse:     o.NoConnectionReuse.V,
 		TLSConfig:             tlsConfig(o),
+		ClientCerts:           a.net.certs,
 	})
 	if o.HTTPDebug.V != "" {
 		t = &netx.DebugTransport{Next: t, Full: o.HTTPDebug.V == "full", Log: func(m string) { a.logger.Info(m) }}

@@ -3,6 +3,14 @@
 // transport built on it, and the classification of network errors into k6's
 // numeric error codes (k6-spec §8).
 //
+// The dialer also applies the options that decide where a connection goes
+// (DialerOptions): blockHostnames, hosts, the dns resolver and blacklistIPs,
+// in that order, and a VU's localIPs source address. The Resolver and its
+// cache are shared by all the VUs of a run; everything else is per VU. When
+// tlsAuth is set the transport makes the TLS connections itself
+// (clientcert.go), because the client certificate depends on the server
+// name, which tls.Config.GetClientCertificate cannot see.
+//
 // It knows nothing about metrics or JavaScript: it returns plain numbers and
 // strings, and the modules (k6/http, later k6/ws and k6/net/grpc) turn them
 // into samples and response fields. It imports only the standard library and

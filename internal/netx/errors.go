@@ -63,6 +63,15 @@ func ClassifyError(err error) (code int, message string) {
 		return 0, ""
 	}
 
+	var blocked *BlockedHostnameError
+	if errors.As(err, &blocked) {
+		return CodeBlockedHostname, "hostname is blocked"
+	}
+	var blacklisted *BlacklistedIPError
+	if errors.As(err, &blacklisted) {
+		return CodeBlacklistedIP, "ip is blacklisted"
+	}
+
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
 		if dnsErr.IsNotFound {

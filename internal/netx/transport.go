@@ -20,6 +20,9 @@ type TransportOptions struct {
 	// client certificates); it is cloned, never modified. Nil means Go's
 	// defaults.
 	TLSConfig *tls.Config
+	// ClientCerts are the tlsAuth certificates, sent to the servers
+	// whose names match their domains.
+	ClientCerts []ClientCert
 }
 
 // Idle-pool limits: one VU runs one request at a time except in http.batch,
@@ -45,6 +48,9 @@ const (
 type Transport struct {
 	*http.Transport
 
+	dialer *Dialer
+	certs  []ClientCert
+
 	mu   sync.Mutex
 	idle map[string][]*h1Conn // fast-path idle connections by host:port
 }
@@ -66,7 +72,7 @@ func NewTransport(d *Dialer, o TransportOptions) *Transport {
 	if o.InsecureSkipTLSVerify {
 		tc.InsecureSkipVerify = true //nolint:gosec // the user asked for it
 	}
-	return &Transport{Transport: &http.Transport{
+	t := &Transport{dialer: d, certs: o.ClientCerts, Transport: &http.Transport{
 		DialContext:         d.DialContext,
 		TLSClientConfig:     tc,
 		ForceAttemptHTTP2:   true,
@@ -76,6 +82,10 @@ func NewTransport(d *Dialer, o TransportOptions) *Transport {
 		MaxIdleConnsPerHost: maxIdleConnsPerHost,
 		IdleConnTimeout:     idleConnTimeout,
 	}}
+	if len(o.ClientCerts) > 0 {
+		t.DialTLSContext = t.dialTLS
+	}
+	return t
 }
 
 // RoundTrip implements http.RoundTripper. A Trace attached to the

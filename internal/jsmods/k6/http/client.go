@@ -149,14 +149,29 @@ func (c *client) do(ctx context.Context, st *jsmod.State, push metrics.Pusher, r
 		header             = r.header
 		initial            = u
 		stripSensitive     bool
+		digested           bool
 	)
 	for redirects := 0; ; redirects++ {
 		h := c.roundTrip(ctx, st, r, method, u, header, body, host, redirects == 0)
-		if redirects == 0 {
+		if redirects == 0 && !digested {
 			res.reqHead = h.header
 		}
 		res.last = h
 		res.err, res.code, res.msg = h.err, h.code, h.msg
+
+		// Digest authentication: the first answer is the 401 challenge,
+		// an expected response, and the request is sent again with the
+		// answer to it.
+		if r.auth == "digest" && !digested && h.err == nil && h.resp.StatusCode == nethttp.StatusUnauthorized {
+			if auth, ok := digestAuthorization(h.resp.Header.Get("WWW-Authenticate"), method, u); ok {
+				c.emit(st, push, r, h, true)
+				digested = true
+				header = header.Clone()
+				header.Set("Authorization", auth)
+				redirects--
+				continue
+			}
+		}
 		res.expected = h.err == nil && r.expected != nil && r.expected(h.resp.StatusCode)
 		c.emit(st, push, r, h, res.expected)
 
@@ -288,13 +303,10 @@ func (c *client) roundTrip(ctx context.Context, st *jsmod.State, r *request,
 		h.tagURL = cleanURL(u)
 	}
 
-	var jarCookies []*nethttp.Cookie
-	if st.CookieJar != nil {
-		jarCookies = st.CookieJar.Cookies(u)
-	}
+	jarCookies := hopCookies(r.jar, u, r.cookies)
 	// Cookies and credentials are per hop (they depend on the hop's URL),
 	// so they go on a copy: redirect hops start again from the original.
-	needAuth := u.User != nil && header.Get("Authorization") == ""
+	needAuth := u.User != nil && header.Get("Authorization") == "" && r.auth != "digest"
 	if len(jarCookies) > 0 || needAuth {
 		header = header.Clone()
 	}
@@ -333,16 +345,26 @@ func (c *client) roundTrip(ctx context.Context, st *jsmod.State, r *request,
 		return h
 	}
 	h.resp = resp
-	err = c.readBody(resp, r.respType, h)
+	var rd io.Reader = resp.Body
+	if enc := resp.Header.Get("Content-Encoding"); enc != "" && r.respType != responseNone {
+		if rd, err = decodingReader(resp.Body, enc); err == nil {
+			rd = decodingBody{rd}
+		}
+	}
+	if err == nil {
+		err = c.readBody(rd, resp.ContentLength, r.respType, h)
+	}
 	_ = resp.Body.Close()
 	h.end = time.Now()
 	h.timings, h.remote = c.timings(h.end)
 
 	h.cookies = resp.Cookies()
-	if st.CookieJar != nil && len(h.cookies) > 0 {
-		st.CookieJar.SetCookies(u, h.cookies)
+	if r.jar != nil && len(h.cookies) > 0 {
+		r.jar.SetCookies(u, h.cookies)
 	}
 	switch {
+	case err != nil && isDecompressError(err):
+		h.err, h.code, h.msg = err, codeDecompression, err.Error()
 	case err != nil:
 		h.fail(err)
 	case resp.StatusCode >= 400:
@@ -361,18 +383,18 @@ func growHint(contentLength int64) int {
 
 // readBody reads the whole body, which also times the receiving phase and
 // lets the connection be reused.
-func (c *client) readBody(resp *nethttp.Response, rt responseType, h *hop) error {
+func (c *client) readBody(body io.Reader, contentLength int64, rt responseType, h *hop) error {
 	switch rt {
 	case responseNone:
-		_, err := io.Copy(io.Discard, resp.Body)
+		_, err := io.Copy(io.Discard, body)
 		return err
 	case responseBinary:
 		var b bytes.Buffer
-		if n := growHint(resp.ContentLength); n > 0 {
+		if n := growHint(contentLength); n > 0 {
 			// ReadFrom wants MinRead bytes free before it finds EOF.
 			b.Grow(n + bytes.MinRead)
 		}
-		_, err := b.ReadFrom(resp.Body)
+		_, err := b.ReadFrom(body)
 		h.bin = b.Bytes()
 		return err
 	}
@@ -380,9 +402,9 @@ func (c *client) readBody(resp *nethttp.Response, rt responseType, h *hop) error
 		c.scratch = make([]byte, 32<<10)
 	}
 	var sb strings.Builder
-	sb.Grow(growHint(resp.ContentLength))
+	sb.Grow(growHint(contentLength))
 	for {
-		n, err := resp.Body.Read(c.scratch)
+		n, err := body.Read(c.scratch)
 		sb.Write(c.scratch[:n])
 		if err == io.EOF { //nolint:errorlint // io.Reader contract
 			break

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stampede-load/stampede/ext"
 	"github.com/stampede-load/stampede/jsmod"
+	"github.com/stampede-load/stampede/metrics"
 )
 
 func init() {
@@ -37,6 +38,8 @@ func (*RootModule) NewModuleInstance(vu jsmod.VU) jsmod.Instance {
 	if dv := rt.Get("DataView"); dv != nil {
 		mi.dataView = dv.ToObject(rt)
 	}
+	mi.jarCookiesForURL = rt.ToValue(mi.cookiesForURL)
+	mi.jarSet = rt.ToValue(mi.setCookie)
 	mi.respProto = rt.NewObject()
 	_ = mi.respProto.Set("json", mi.jsonMethod)
 	mi.exports = mi.makeExports()
@@ -53,6 +56,10 @@ type ModuleInstance struct {
 	expected func(status int) bool
 
 	respProto *goja.Object // carries json()
+
+	// The CookieJar methods, shared by every jar of the VU.
+	jarCookiesForURL, jarSet goja.Value
+
 	jsonParse goja.Callable
 	dataView  *goja.Object
 
@@ -84,6 +91,12 @@ func (mi *ModuleInstance) makeExports() jsmod.Exports {
 		{"patch", mi.verb("PATCH", true)},
 		{"del", mi.verb("DELETE", true)},
 		{"options", mi.verb("OPTIONS", true)},
+		{"expectedStatuses", mi.jsExpectedStatuses},
+		{"setResponseCallback", mi.jsSetResponseCallback},
+		{"cookieJar", mi.jsCookieJar},
+		{"batch", mi.jsBatch},
+		{"url", mi.jsURL},
+		{"file", mi.jsFile},
 	}
 	// k6 v0.32's TLS version and OCSP names, in its order.
 	constants := [...]struct{ name, value string }{
@@ -113,6 +126,9 @@ func (mi *ModuleInstance) makeExports() jsmod.Exports {
 		_ = def.Set(f.name, v)
 		named[f.name] = v
 	}
+	ctor := rt.ToValue(mi.jsNewCookieJar)
+	_ = def.Set("CookieJar", ctor)
+	named["CookieJar"] = ctor
 	for _, c := range constants {
 		v := rt.ToValue(c.value)
 		_ = def.Set(c.name, v)
@@ -150,15 +166,12 @@ func (mi *ModuleInstance) request(method string, urlArg, bodyArg, paramsArg goja
 		panic(rt.NewGoError(errors.New("k6/http: the VU has no HTTP transport")))
 	}
 
-	r := &request{method: method, rawURL: urlArg.String(), expected: mi.expected}
-	if err := mi.parseParams(state, paramsArg, r); err != nil {
+	r, err := mi.newRequest(method, urlArg, bodyArg, paramsArg)
+	if err != nil {
+		if errors.Is(err, errBodyType) {
+			panic(rt.NewTypeError(err.Error()))
+		}
 		panic(rt.NewGoError(err))
-	}
-	if err := mi.parseBody(bodyArg, r); err != nil {
-		panic(rt.NewTypeError(err.Error()))
-	}
-	if state.Options.UserAgent != "" && r.header.Get("User-Agent") == "" {
-		r.header.Set("User-Agent", state.Options.UserAgent)
 	}
 
 	res := mi.client.do(mi.vu.Context(), state, state.Samples, r)
@@ -173,4 +186,44 @@ func (mi *ModuleInstance) request(method string, urlArg, bodyArg, paramsArg goja
 		}
 	}
 	return mi.responseObject(r, res)
+}
+
+// newRequest parses a request's arguments on the VU goroutine.
+func (mi *ModuleInstance) newRequest(method string, urlArg, bodyArg, paramsArg goja.Value) (*request, error) {
+	state := mi.vu.State()
+	r := &request{method: method, expected: mi.expected, jar: state.CookieJar}
+	var tmpl *urlObject
+	if obj, ok := urlArg.(*goja.Object); ok {
+		tmpl, _ = obj.Export().(*urlObject)
+	}
+	isTmpl := tmpl != nil
+	if isTmpl {
+		r.rawURL = tmpl.url
+	} else {
+		r.rawURL = urlArg.String()
+	}
+	if err := mi.parseParams(state, paramsArg, r); err != nil {
+		return nil, err
+	}
+	if isTmpl && !r.userName {
+		r.userTags = append(r.userTags, metrics.Tag{Key: "name", Value: tmpl.name})
+		r.userName = true
+	}
+	if err := mi.parseBody(bodyArg, r); err != nil {
+		return nil, err
+	}
+	if r.compression != "" && r.body != "" {
+		body, enc, err := compressBody(r.body, r.compression)
+		if err != nil {
+			return nil, err
+		}
+		r.body = body
+		if enc != "" {
+			r.header.Set("Content-Encoding", enc)
+		}
+	}
+	if state.Options.UserAgent != "" && r.header.Get("User-Agent") == "" {
+		r.header.Set("User-Agent", state.Options.UserAgent)
+	}
+	return r, nil
 }

@@ -39,14 +39,18 @@ type request struct {
 	host   string // from a Host header
 	// body is kept as a string: a string body then needs no copy, and the
 	// response's request.body needs one anyway.
-	body      string
-	timeout   time.Duration
-	redirects int
-	respType  responseType
-	throw     bool
-	userTags  []metrics.Tag
-	userName  bool // the user set the name tag
-	expected  func(status int) bool
+	body        string
+	timeout     time.Duration
+	redirects   int
+	respType    responseType
+	throw       bool
+	userTags    []metrics.Tag
+	userName    bool // the user set the name tag
+	expected    func(status int) bool
+	jar         nethttp.CookieJar
+	cookies     []reqCookie // from the cookies param
+	auth        string      // the auth param: "", "basic" or "digest"
+	compression string      // the compression param
 }
 
 func isNullish(v goja.Value) bool {
@@ -70,6 +74,14 @@ func (mi *ModuleInstance) parseParams(state *jsmod.State, v goja.Value, r *reque
 	params := v.ToObject(rt)
 	for _, key := range params.Keys() {
 		val := params.Get(key)
+		if key == "responseCallback" {
+			cb, err := callbackValue(val)
+			if err != nil {
+				return err
+			}
+			r.expected = cb
+			continue
+		}
 		if isNullish(val) {
 			continue
 		}
@@ -118,6 +130,23 @@ func (mi *ModuleInstance) parseParams(state *jsmod.State, v goja.Value, r *reque
 			default:
 				return fmt.Errorf("invalid responseType %q, valid values are 'text', 'binary' and 'none'", s)
 			}
+		case "cookies":
+			mi.parseCookies(val, r)
+		case "jar":
+			j, ok := val.Export().(*jarObject)
+			if !ok {
+				return fmt.Errorf("invalid jar value %s, it must be a CookieJar", val.String())
+			}
+			r.jar = j.jar
+		case "auth":
+			switch a := val.String(); a {
+			case "basic", "digest":
+				r.auth = a
+			default:
+				return fmt.Errorf("unsupported auth %q, stampede supports basic and digest", a)
+			}
+		case "compression":
+			r.compression = val.String()
 		case "throw":
 			r.throw = val.ToBoolean()
 		}
@@ -198,6 +227,17 @@ func (mi *ModuleInstance) parseBody(v goja.Value, r *request) error {
 		return mi.bytesBody(obj, r)
 	}
 
+	if hasFile(obj) {
+		body, ct, err := multipartBody(obj)
+		if err != nil {
+			return fmt.Errorf("%w: %w", errBodyType, err)
+		}
+		r.body = body
+		if r.header.Get("Content-Type") == "" {
+			r.header.Set("Content-Type", ct)
+		}
+		return nil
+	}
 	form := url.Values{}
 	for _, k := range obj.Keys() {
 		form.Add(k, obj.Get(k).String())

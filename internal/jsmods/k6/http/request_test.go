@@ -438,7 +438,9 @@ func TestExports(t *testing.T) {
 			t.Errorf("%s = %q, want %q", name, got, want)
 		}
 	}
-	if len(ex.Named) != 8+len(consts) {
+	// 8 request functions, expectedStatuses, setResponseCallback, cookieJar,
+	// CookieJar, batch, url and file.
+	if len(ex.Named) != 15+len(consts) {
 		t.Errorf("%d named exports", len(ex.Named))
 	}
 }

@@ -330,7 +330,7 @@ func (mi *ModuleInstance) requestObject(r *request, res *result) *goja.Object {
 			co := rt.NewObject()
 			_ = co.Set("name", c.Name)
 			_ = co.Set("value", c.Value)
-			_ = co.Set("replace", false)
+			_ = co.Set("replace", replaces(r.cookies, c.Name))
 			if _, seen := byName[c.Name]; !seen {
 				order = append(order, c.Name)
 			}
@@ -452,4 +452,14 @@ func jsonSyntaxError(body string, jsErr error) error {
 	lineStart := strings.LastIndexByte(body[:max(off-1, 0)], '\n') + 1
 	line := strings.Count(body[:lineStart], "\n") + 1
 	return fmt.Errorf("cannot parse json due to an error at line %d, character %d , error: %w", line, off-lineStart, se)
+}
+
+// replaces reports whether a cookies param entry named name has replace set.
+func replaces(cookies []reqCookie, name string) bool {
+	for _, c := range cookies {
+		if c.replace && c.name == name {
+			return true
+		}
+	}
+	return false
 }
