@@ -42,6 +42,9 @@ type app struct {
 	logger *logrus.Logger
 	start  time.Time
 	net    runNet // built by the first vuTransport (vu.go)
+	// closers are files the command opened (--console-output), closed
+	// when it ends.
+	closers []io.Closer
 }
 
 // Main runs the CLI and returns the process exit code.
@@ -52,6 +55,9 @@ func Main(env *procenv.Env) int {
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	err := root.ExecuteContext(context.Background())
+	for _, c := range a.closers {
+		_ = c.Close()
+	}
 	if err == nil {
 		return 0
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
 	"github.com/stampede-load/stampede/internal/archive"
@@ -113,6 +114,30 @@ func (a *app) scriptAndFlags(cmd *cobra.Command, arg string) (script, config.Opt
 	}
 	src, err := a.readScript(arg)
 	return src, flagOpts, flagRT, err
+}
+
+// consoleLogger sends console.* output to the --console-output file
+// (K6_CONSOLE_OUTPUT), created or truncated, or to the run's log when unset.
+func (a *app) consoleLogger(layers ...config.Options) (logrus.FieldLogger, error) {
+	var p string
+	for _, o := range layers {
+		if o.ConsoleOutput.Valid {
+			p = o.ConsoleOutput.V
+		}
+	}
+	if p == "" {
+		return a.logger, nil
+	}
+	f, err := a.env.FS.Create(a.absPath(p))
+	if err != nil {
+		return nil, fmt.Errorf("--console-output: %w", err)
+	}
+	a.closers = append(a.closers, f)
+	l := logrus.New()
+	l.SetOutput(f)
+	l.SetLevel(a.logger.GetLevel())
+	l.SetFormatter(&logrus.TextFormatter{DisableColors: true})
+	return l, nil
 }
 
 // script is the entry script of a run.
@@ -224,9 +249,13 @@ func (a *app) load(ctx context.Context, src script, flagOpts config.Options, fla
 	if src.fs != nil {
 		fsys = src.fs
 	}
+	consoleLogger, err := a.consoleLogger(envOpts, flagOpts)
+	if err != nil {
+		return nil, err
+	}
 	bundle, err := js.NewBundle(ctx, js.Config{
 		FS: fsys, Filename: src.Path, Source: src.Data, Env: jsEnv,
-		Logger: a.logger, Registry: reg, Builtin: bm,
+		Logger: a.logger, ConsoleLogger: consoleLogger, Registry: reg, Builtin: bm,
 	})
 	if err != nil {
 		return nil, err

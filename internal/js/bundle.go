@@ -32,6 +32,9 @@ type Config struct {
 	Source   []byte
 	Env      map[string]string
 	Logger   logrus.FieldLogger
+	// ConsoleLogger receives console.* output (default: Logger), for
+	// --console-output.
+	ConsoleLogger logrus.FieldLogger
 	Registry *metrics.Registry
 	Builtin  *metrics.Builtin
 }
@@ -58,6 +61,9 @@ func NewBundle(ctx context.Context, cfg Config) (*Bundle, error) {
 		l := logrus.New()
 		l.Out = discard{}
 		cfg.Logger = l
+	}
+	if cfg.ConsoleLogger == nil {
+		cfg.ConsoleLogger = cfg.Logger
 	}
 	if cfg.Registry == nil {
 		cfg.Registry = metrics.NewRegistry()

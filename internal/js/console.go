@@ -80,7 +80,7 @@ func (c *console) printer(level logrus.Level) func(goja.FunctionCall) goja.Value
 		for i, a := range call.Arguments {
 			parts[i] = a.String()
 		}
-		c.vu.b.cfg.Logger.WithField("source", "console").Log(level, strings.Join(parts, " "))
+		c.vu.b.cfg.ConsoleLogger.WithField("source", "console").Log(level, strings.Join(parts, " "))
 		return goja.Undefined()
 	}
 }

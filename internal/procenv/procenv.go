@@ -19,6 +19,8 @@ import (
 type FS interface {
 	ReadFile(name string) ([]byte, error)
 	WriteFile(name string, data []byte) error
+	// Create creates or truncates a file for writing.
+	Create(name string) (io.WriteCloser, error)
 }
 
 // Env is the process environment.
@@ -67,6 +69,10 @@ func OS() *Env {
 type osFS struct{}
 
 func (osFS) ReadFile(name string) ([]byte, error) { return os.ReadFile(filepath.FromSlash(name)) }
+
+func (osFS) Create(name string) (io.WriteCloser, error) {
+	return os.Create(filepath.FromSlash(name)) //nolint:gosec // user-requested output files
+}
 
 func (osFS) WriteFile(name string, data []byte) error {
 	return os.WriteFile(filepath.FromSlash(name), data, 0o644) //nolint:gosec // user-requested output files
