@@ -389,7 +389,6 @@ func (a *app) runTest(ctx context.Context, src script, flagOpts config.Options, 
 	if err := checkOutputs(o); err != nil {
 		return err
 	}
-	warnNotImplemented(a, o)
 	et, segmented, err := segmentScenarios(o, l.scenarios)
 	if err != nil {
 		return err

@@ -28,7 +28,7 @@ export function teardown() { teardowns.add(1); }
 	if err := os.WriteFile(script, []byte(src), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	env, out, errb := procenv.ForTest([]string{"run", "-q", "--summary-export", exportPath, script}, nil)
+	env, out, errb := procenv.ForTest([]string{"run", "-q", "--address=", "--summary-export", exportPath, script}, nil)
 	sigs := make(chan os.Signal, signals)
 	env.Signals = func() (<-chan os.Signal, func()) { return sigs, func() {} }
 	exited := make(chan int64, 4)

@@ -40,6 +40,7 @@ type runNet struct {
 	dialer netx.DialerOptions // without LocalIP
 	certs  []netx.ClientCert
 	pool   *netx.IPPool
+	rps    *netx.RateLimiter // nil without the rps option
 	nextVU atomic.Uint64
 }
 
@@ -87,12 +88,14 @@ func newRunNet(o config.Options) (*runNet, error) {
 	if n.pool, err = netx.ParseIPPool(o.LocalIPs.V); err != nil {
 		return nil, fmt.Errorf("localIPs: %w", err)
 	}
+	n.rps = netx.NewRateLimiter(o.RPS.V)
 	return n, nil
 }
 
-// vuTransport builds one VU's own HTTP transport (with httpDebug dumps when
-// asked for) and the reader of its connections' byte counts. Successive
-// calls take the localIPs addresses in turn.
+// vuTransport builds one VU's own HTTP transport (behind the run's shared
+// rps limiter, and with httpDebug dumps when asked for) and the reader of
+// its connections' byte counts. Successive calls take the localIPs
+// addresses in turn.
 func (a *app) vuTransport(o config.Options) (http.RoundTripper, func() (sent, received int64)) {
 	a.net.once.Do(func() {
 		n, err := newRunNet(o)
@@ -100,7 +103,7 @@ func (a *app) vuTransport(o config.Options) (http.RoundTripper, func() (sent, re
 			a.logger.Errorf("network options: %v", err)
 			return
 		}
-		a.net.dialer, a.net.certs, a.net.pool = n.dialer, n.certs, n.pool
+		a.net.dialer, a.net.certs, a.net.pool, a.net.rps = n.dialer, n.certs, n.pool, n.rps
 	})
 	do := a.net.dialer
 	if a.net.pool != nil {
@@ -113,6 +116,9 @@ func (a *app) vuTransport(o config.Options) (http.RoundTripper, func() (sent, re
 		TLSConfig:             tlsConfig(o),
 		ClientCerts:           a.net.certs,
 	})
+	if a.net.rps != nil {
+		t = &netx.RateLimitedTransport{Next: t, Limiter: a.net.rps}
+	}
 	if o.HTTPDebug.V != "" {
 		t = &netx.DebugTransport{Next: t, Full: o.HTTPDebug.V == "full", Log: func(m string) { a.logger.Info(m) }}
 	}

@@ -30,9 +30,6 @@ func TestVUTransportNetworkOptions(t *testing.T) {
 	o.BlockHostnames = config.Some([]string{"*.blocked.test"})
 	o.BlacklistIPs = config.Some([]string{"127.0.0.9/32"})
 	o.DNS = config.DNS{TTL: config.Some("inf"), Select: config.Some("first"), Policy: config.Some("onlyIPv4")}
-	if got := notImplemented(o); len(got) != 0 {
-		t.Errorf("still reported as not implemented: %v", got)
-	}
 	a := &app{logger: logrus.New()}
 
 	get := func(rt http.RoundTripper, url string) (string, error) {
@@ -67,5 +64,27 @@ func TestVUTransportNetworkOptions(t *testing.T) {
 		if c, ok := rt.(interface{ CloseIdleConnections() }); ok {
 			c.CloseIdleConnections()
 		}
+	}
+}
+
+// TestVUTransportRPSShared checks that rps gives every VU's transport the
+// same run-wide limiter, and no limiter at all without it.
+func TestVUTransportRPSShared(t *testing.T) {
+	o := config.Defaults()
+	o.RPS = config.Some[int64](20)
+	a := &app{logger: logrus.New()}
+	rt1, _ := a.vuTransport(o)
+	rt2, _ := a.vuTransport(o)
+	l1, ok1 := rt1.(*netx.RateLimitedTransport)
+	l2, ok2 := rt2.(*netx.RateLimitedTransport)
+	if !ok1 || !ok2 || l1.Limiter == nil || l1.Limiter != l2.Limiter {
+		t.Errorf("VU transports %T, %T do not share one limiter", rt1, rt2)
+	}
+
+	none := &app{logger: logrus.New()}
+	if rt, _ := none.vuTransport(config.Defaults()); rt == nil {
+		t.Fatal("no transport")
+	} else if _, limited := rt.(*netx.RateLimitedTransport); limited {
+		t.Error("a limiter without the rps option")
 	}
 }

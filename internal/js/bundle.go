@@ -29,14 +29,14 @@ type Config struct {
 	Filename string
 	// Source is the entry script's content (read by the caller, which also
 	// handles "-" for stdin).
-	Source   []byte
-	Env      map[string]string
-	Logger   logrus.FieldLogger
+	Source []byte
+	Env    map[string]string
+	Logger logrus.FieldLogger
 	// ConsoleLogger receives console.* output (default: Logger), for
 	// --console-output.
 	ConsoleLogger logrus.FieldLogger
-	Registry *metrics.Registry
-	Builtin  *metrics.Builtin
+	Registry      *metrics.Registry
+	Builtin       *metrics.Builtin
 }
 
 // Bundle is a script compiled once for the whole run. Every VU runs the

@@ -6,7 +6,9 @@
 // The dialer also applies the options that decide where a connection goes
 // (DialerOptions): blockHostnames, hosts, the dns resolver and blacklistIPs,
 // in that order, and a VU's localIPs source address. The Resolver and its
-// cache are shared by all the VUs of a run; everything else is per VU. When
+// cache, and the RateLimiter of the rps option (ratelimit.go, wrapped around
+// each VU's transport), are shared by all the VUs of a run; everything else
+// is per VU. When
 // tlsAuth is set the transport makes the TLS connections itself
 // (clientcert.go), because the client certificate depends on the server
 // name, which tls.Config.GetClientCertificate cannot see.

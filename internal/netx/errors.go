@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"reflect"
 	"runtime"
 	"syscall"
 
@@ -95,15 +96,15 @@ func ClassifyError(err error) (code int, message string) {
 	return CodeGeneric, innerText(err)
 }
 
-// classifyHTTP2 matches golang.org/x/net/http2's error types. net/http's
-// bundled HTTP/2 stream errors convert to them through errors.As; its GoAway
-// and connection errors are unexported and do not, so over the standard
-// transport those two end up as 1000 with Go's text.
+// classifyHTTP2 matches golang.org/x/net/http2's error types and their
+// copies bundled into net/http, which the standard transport returns.
+// The bundled stream error converts to x/net's through errors.As; the
+// bundled GoAway and connection errors do not, so bundledHTTP2 recognises
+// them by their type (not their text).
 func classifyHTTP2(err error) (int, string, bool) {
 	var goAway http2.GoAwayError
 	if errors.As(err, &goAway) {
-		return h2Code(CodeHTTP2GoAway, goAway.ErrCode),
-			"http2: received GoAway with http2 ErrCode " + goAway.ErrCode.String(), true
+		return goAwayCode(goAway.ErrCode)
 	}
 	var stream http2.StreamError
 	if errors.As(err, &stream) {
@@ -112,8 +113,48 @@ func classifyHTTP2(err error) (int, string, bool) {
 	}
 	var conn http2.ConnectionError
 	if errors.As(err, &conn) {
-		return h2Code(CodeHTTP2Connection, http2.ErrCode(conn)),
-			"http2: connection error with http2 ErrCode " + http2.ErrCode(conn).String(), true
+		return connectionCode(http2.ErrCode(conn))
+	}
+	return bundledHTTP2(err)
+}
+
+func goAwayCode(c http2.ErrCode) (int, string, bool) {
+	return h2Code(CodeHTTP2GoAway, c), "http2: received GoAway with http2 ErrCode " + c.String(), true
+}
+
+func connectionCode(c http2.ErrCode) (int, string, bool) {
+	return h2Code(CodeHTTP2Connection, c), "http2: connection error with http2 ErrCode " + c.String(), true
+}
+
+// bundledHTTP2 finds net/http's unexported http2GoAwayError (a struct with
+// an ErrCode field) and http2ConnectionError (an ErrCode) in err's chain.
+// Both are checked by package, name and shape, so a change in net/http
+// makes them fall back to 1000 rather than misreport.
+func bundledHTTP2(err error) (int, string, bool) {
+	pending := []error{err}
+	for len(pending) > 0 {
+		e := pending[len(pending)-1]
+		pending = pending[:len(pending)-1]
+		if e == nil {
+			continue
+		}
+		v := reflect.ValueOf(e)
+		if t := v.Type(); t.PkgPath() == "net/http" {
+			switch {
+			case t.Name() == "http2GoAwayError" && t.Kind() == reflect.Struct:
+				if f := v.FieldByName("ErrCode"); f.IsValid() && f.Kind() == reflect.Uint32 {
+					return goAwayCode(http2.ErrCode(f.Uint()))
+				}
+			case t.Name() == "http2ConnectionError" && t.Kind() == reflect.Uint32:
+				return connectionCode(http2.ErrCode(v.Uint()))
+			}
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() error }:
+			pending = append(pending, u.Unwrap())
+		case interface{ Unwrap() []error }:
+			pending = append(pending, u.Unwrap()...)
+		}
 	}
 	return 0, "", false
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"io"
 	"net"
@@ -13,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/Azure/go-ntlmssp"
 
 	"github.com/stampede-load/stampede/internal/netx"
 	"github.com/stampede-load/stampede/jsmod"
@@ -39,6 +42,27 @@ type client struct {
 
 	lastRaw string
 	lastURL *url.URL
+
+	// lastStaple and lastChain are the OCSP staple parsed last and the
+	// certificates it was checked with, and lastOCSP what it said: every
+	// response on a connection carries the same staple, and checking its
+	// signature each time would cost more than the request.
+	lastStaple []byte
+	lastChain  []*x509.Certificate
+	lastOCSP   ocspInfo
+}
+
+// ocsp is what the response's stapled OCSP response says.
+func (c *client) ocsp(cs *tls.ConnectionState) ocspInfo {
+	if cs == nil || len(cs.OCSPResponse) == 0 || len(cs.PeerCertificates) == 0 {
+		return ocspInfo{}
+	}
+	// crypto/tls shares parsed certificates between connections, so
+	// pointers compare certificates cheaply.
+	if !bytes.Equal(cs.OCSPResponse, c.lastStaple) || !slices.Equal(cs.PeerCertificates, c.lastChain) {
+		c.lastStaple, c.lastChain, c.lastOCSP = cs.OCSPResponse, cs.PeerCertificates, parseOCSP(cs)
+	}
+	return c.lastOCSP
 }
 
 // parseURL parses a request's URL. Scripts mostly request the same URLs
@@ -88,6 +112,8 @@ type hop struct {
 	timings timings
 	remote  net.Addr
 	end     time.Time
+
+	ocsp ocspInfo // the stapled OCSP response of a TLS connection
 }
 
 func (h *hop) fail(err error) {
@@ -337,7 +363,16 @@ func (c *client) roundTrip(ctx context.Context, st *jsmod.State, r *request,
 	}
 	h.header = header
 
-	resp, err := st.Transport.RoundTrip(req)
+	rt := st.Transport
+	if r.auth == "ntlm" && needAuth {
+		// The negotiator turns the URL's credentials, set above as basic
+		// auth, into the NTLM handshake: it resends the request on the
+		// same kept-alive connection until the server lets it through,
+		// and the script sees (and the metrics time) one request, as in
+		// k6.
+		rt = ntlmssp.Negotiator{RoundTripper: rt}
+	}
+	resp, err := rt.RoundTrip(req)
 	if err != nil {
 		h.end = time.Now()
 		h.timings, h.remote = c.timings(h.end)
@@ -345,6 +380,7 @@ func (c *client) roundTrip(ctx context.Context, st *jsmod.State, r *request,
 		return h
 	}
 	h.resp = resp
+	h.ocsp = c.ocsp(resp.TLS)
 	var rd io.Reader = resp.Body
 	if enc := resp.Header.Get("Content-Encoding"); enc != "" && r.respType != responseNone {
 		if rd, err = decodingReader(resp.Body, enc); err == nil {
@@ -476,6 +512,9 @@ func (c *client) emit(st *jsmod.State, push metrics.Pusher, r *request, h *hop, 
 		}
 		if h.resp.TLS != nil && sys.Has(metrics.TagTLSVersion) {
 			b.Set("tls_version", tlsVersion(h.resp.TLS.Version))
+		}
+		if h.resp.TLS != nil && sys.Has(metrics.TagOCSPStatus) {
+			b.Set("ocsp_status", h.ocsp.status)
 		}
 	}
 	if sys.Has(metrics.TagStatus) {

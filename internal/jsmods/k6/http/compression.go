@@ -8,15 +8,17 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/andybalholm/brotli"
+	"github.com/klauspost/compress/zstd"
 )
 
 // k6's error code for a response body that could not be decompressed.
 const codeDecompression = 1701
 
 // compressBody compresses a request body with each algorithm of the
-// compression param in turn ("gzip, deflate") and returns the
-// Content-Encoding to send. br and zstd would need libraries stampede does
-// not carry, so they are rejected.
+// compression param in turn ("gzip, br") and returns the
+// Content-Encoding to send.
 func compressBody(body, algos string) (string, string, error) {
 	var names []string
 	for a := range strings.SplitSeq(algos, ",") {
@@ -31,8 +33,16 @@ func compressBody(body, algos string) (string, string, error) {
 			w = gzip.NewWriter(&buf)
 		case "deflate":
 			w = zlib.NewWriter(&buf)
+		case "br":
+			w = brotli.NewWriter(&buf)
+		case "zstd":
+			zw, err := zstd.NewWriter(&buf)
+			if err != nil {
+				return "", "", err
+			}
+			w = zw
 		default:
-			return "", "", fmt.Errorf("unsupported compression algorithm %q, supported are gzip and deflate", a)
+			return "", "", fmt.Errorf("unsupported compression algorithm %q, supported are gzip, deflate, br and zstd", a)
 		}
 		if _, err := io.WriteString(w, body); err != nil {
 			return "", "", err
@@ -53,7 +63,7 @@ func (e *decompressError) Error() string { return e.err.Error() }
 func (e *decompressError) Unwrap() error { return e.err }
 
 // decodingReader wraps a response body by its Content-Encoding; encodings
-// are undone last first. Unknown encodings (br, zstd) are left as they are.
+// are undone last first. Unknown encodings are left as they are.
 // It returns body itself when there is nothing to decode.
 func decodingReader(body io.Reader, encoding string) (io.Reader, error) {
 	encs := strings.Split(encoding, ",")
@@ -64,6 +74,16 @@ func decodingReader(body io.Reader, encoding string) (io.Reader, error) {
 			body, err = gzip.NewReader(body)
 		case "deflate":
 			body, err = zlib.NewReader(body)
+		case "br":
+			body = brotli.NewReader(body)
+		case "zstd":
+			var zr *zstd.Decoder
+			// One goroutine, and no decoder left running: the reader
+			// ends with the body (zstdReader closes it at EOF or error).
+			zr, err = zstd.NewReader(body, zstd.WithDecoderConcurrency(1))
+			if err == nil {
+				body = zstdReader{zr}
+			}
 		default:
 			continue
 		}
@@ -72,6 +92,17 @@ func decodingReader(body io.Reader, encoding string) (io.Reader, error) {
 		}
 	}
 	return body, nil
+}
+
+// zstdReader releases its decoder once the stream ends or fails.
+type zstdReader struct{ d *zstd.Decoder }
+
+func (z zstdReader) Read(p []byte) (int, error) {
+	n, err := z.d.Read(p)
+	if err != nil {
+		z.d.Close()
+	}
+	return n, err
 }
 
 // decodingBody reads through r, marking its errors as decompression ones.

@@ -5,10 +5,12 @@
 // A request runs in two halves. The JS half (module.go, params.go,
 // response.go) converts arguments and builds the response object; only the
 // VU goroutine may run it. The Go half (client.go, trace.go, compression.go,
-// digest.go) sends the request through the VU's own transport
+// digest.go, ocsp.go) sends the request through the VU's own transport
 // (jsmod.State.Transport, built by internal/netx), follows redirects and
 // digest challenges itself so that every hop gets its own timings and
-// samples, and touches no JS value. http.batch (batch.go) parses every
+// samples, and touches no JS value. NTLM is the exception, as in k6: its
+// handshake runs inside one hop (github.com/Azure/go-ntlmssp wraps the
+// transport), since it authenticates the kept-alive connection. http.batch (batch.go) parses every
 // request on the VU goroutine, runs the Go halves on worker goroutines, each
 // with a client of its own and a private sample buffer, and pushes the
 // samples and builds the responses on the VU goroutine once all are done.

@@ -49,7 +49,7 @@ type request struct {
 	expected    func(status int) bool
 	jar         nethttp.CookieJar
 	cookies     []reqCookie // from the cookies param
-	auth        string      // the auth param: "", "basic" or "digest"
+	auth        string      // the auth param: "", "basic", "digest" or "ntlm"
 	compression string      // the compression param
 }
 
@@ -140,10 +140,10 @@ func (mi *ModuleInstance) parseParams(state *jsmod.State, v goja.Value, r *reque
 			r.jar = j.jar
 		case "auth":
 			switch a := val.String(); a {
-			case "basic", "digest":
+			case "basic", "digest", "ntlm":
 				r.auth = a
 			default:
-				return fmt.Errorf("unsupported auth %q, stampede supports basic and digest", a)
+				return fmt.Errorf("unsupported auth %q, stampede supports basic, digest and ntlm", a)
 			}
 		case "compression":
 			r.compression = val.String()

@@ -201,7 +201,8 @@ func TestResponseFields(t *testing.T) {
 		`typeof res.body`:                    "string",
 		`Object.keys(res.timings).join()`:    "duration,blocked,looking_up,connecting,tls_handshaking,sending,waiting,receiving",
 		`Object.keys(res).join()`: "remote_ip,remote_port,url,status,status_text,proto,headers,cookies,body,timings," +
-			"tls_version,tls_cipher_suite,error,error_code,request",
+			"tls_version,tls_cipher_suite,ocsp,error,error_code,request",
+		`JSON.stringify(res.ocsp)`: `{"produced_at":0,"this_update":0,"next_update":0,"revocation_reason":"","revoked_at":0,"status":""}`,
 	}
 	for js, want := range checks {
 		if got := vu.MustRun(js).Export(); got != want {

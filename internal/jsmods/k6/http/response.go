@@ -27,6 +27,7 @@ const (
 	fieldTimings
 	fieldTLSVersion
 	fieldTLSCipherSuite
+	fieldOCSP
 	fieldError
 	fieldErrorCode
 	fieldRequest
@@ -37,7 +38,7 @@ var responseFields = [numFields]string{
 	fieldRemoteIP: "remote_ip", fieldRemotePort: "remote_port", fieldURL: "url", fieldStatus: "status",
 	fieldStatusText: "status_text", fieldProto: "proto", fieldHeaders: "headers", fieldCookies: "cookies",
 	fieldBody: "body", fieldTimings: "timings", fieldTLSVersion: "tls_version",
-	fieldTLSCipherSuite: "tls_cipher_suite", fieldError: "error", fieldErrorCode: "error_code",
+	fieldTLSCipherSuite: "tls_cipher_suite", fieldOCSP: "ocsp", fieldError: "error", fieldErrorCode: "error_code",
 	fieldRequest: "request",
 }
 
@@ -245,6 +246,19 @@ func (rs *response) make(i int) goja.Value {
 			return rt.ToValue(ver)
 		}
 		return rt.ToValue(cipher)
+	case fieldOCSP:
+		var info ocspInfo
+		if h != nil {
+			info = h.ocsp
+		}
+		o := rt.NewObject()
+		_ = o.Set("produced_at", info.producedAt)
+		_ = o.Set("this_update", info.thisUpdate)
+		_ = o.Set("next_update", info.nextUpdate)
+		_ = o.Set("revocation_reason", info.reason)
+		_ = o.Set("revoked_at", info.revokedAt)
+		_ = o.Set("status", info.status)
+		return o
 	case fieldError:
 		return rt.ToValue(rs.res.msg)
 	case fieldErrorCode:
