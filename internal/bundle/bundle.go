@@ -4,6 +4,7 @@ package bundle
 
 import (
 	_ "github.com/stampede-load/stampede/internal/jsmods/k6"         // "k6"
+	_ "github.com/stampede-load/stampede/internal/jsmods/k6/html"    // "k6/html"
 	_ "github.com/stampede-load/stampede/internal/jsmods/k6/http"    // "k6/http"
 	_ "github.com/stampede-load/stampede/internal/jsmods/k6/metrics" // "k6/metrics"
 )

@@ -42,6 +42,9 @@ func (*RootModule) NewModuleInstance(vu jsmod.VU) jsmod.Instance {
 	mi.jarSet = rt.ToValue(mi.setCookie)
 	mi.respProto = rt.NewObject()
 	_ = mi.respProto.Set("json", mi.jsonMethod)
+	_ = mi.respProto.Set("html", mi.htmlMethod)
+	_ = mi.respProto.Set("submitForm", mi.submitFormMethod)
+	_ = mi.respProto.Set("clickLink", mi.clickLinkMethod)
 	mi.exports = mi.makeExports()
 	return mi
 }
@@ -55,7 +58,7 @@ type ModuleInstance struct {
 	// no callback (no http_req_failed samples, no expected_response tag).
 	expected func(status int) bool
 
-	respProto *goja.Object // carries json()
+	respProto *goja.Object // carries json(), html(), submitForm(), clickLink()
 
 	// The CookieJar methods, shared by every jar of the VU.
 	jarCookiesForURL, jarSet goja.Value
@@ -157,6 +160,12 @@ func (mi *ModuleInstance) verb(method string, withBody bool) func(goja.FunctionC
 
 // request is the JS half of every request function.
 func (mi *ModuleInstance) request(method string, urlArg, bodyArg, paramsArg goja.Value) goja.Value {
+	return mi.send(mi.build(method, urlArg, bodyArg, paramsArg))
+}
+
+// build checks that requests may be made now and parses a request's
+// arguments, throwing on bad ones.
+func (mi *ModuleInstance) build(method string, urlArg, bodyArg, paramsArg goja.Value) *request {
 	rt := mi.vu.Runtime()
 	state := mi.vu.State()
 	if state == nil {
@@ -173,7 +182,13 @@ func (mi *ModuleInstance) request(method string, urlArg, bodyArg, paramsArg goja
 		}
 		panic(rt.NewGoError(err))
 	}
+	return r
+}
 
+// send makes a parsed request and wraps the result as a Response.
+func (mi *ModuleInstance) send(r *request) goja.Value {
+	rt := mi.vu.Runtime()
+	state := mi.vu.State()
 	res := mi.client.do(mi.vu.Context(), state, state.Samples, r)
 	if res.err != nil {
 		if r.throw {
