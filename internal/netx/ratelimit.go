@@ -71,7 +71,7 @@ func (r *RateLimitedTransport) RoundTrip(req *http.Request) (*http.Response, err
 		if req.Body != nil {
 			_ = req.Body.Close()
 		}
-		return nil, err
+		return nil, &RateLimitWaitError{Err: err}
 	}
 	return r.Next.RoundTrip(req)
 }
@@ -82,3 +82,11 @@ func (r *RateLimitedTransport) CloseIdleConnections() {
 		c.CloseIdleConnections()
 	}
 }
+
+// RateLimitWaitError is returned when a request's context ended while it
+// waited for its rps slot: the request was never sent, so (as in k6) it
+// has no metrics.
+type RateLimitWaitError struct{ Err error }
+
+func (e *RateLimitWaitError) Error() string { return "waiting for the rps limit: " + e.Err.Error() }
+func (e *RateLimitWaitError) Unwrap() error { return e.Err }

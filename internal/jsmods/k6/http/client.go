@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -184,6 +185,10 @@ func (c *client) do(ctx context.Context, st *jsmod.State, push metrics.Pusher, r
 		}
 		res.last = h
 		res.err, res.code, res.msg = h.err, h.code, h.msg
+		var unsent *netx.RateLimitWaitError
+		if h.err != nil && errors.As(h.err, &unsent) {
+			return res // never sent: no samples, as in k6
+		}
 
 		// Digest authentication: the first answer is the 401 challenge,
 		// an expected response, and the request is sent again with the
