@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stampede-load/stampede/internal/testutil/faultsrv"
 	"golang.org/x/net/http2"
 )
 
@@ -74,32 +75,7 @@ func readRequest(c net.Conn) bool {
 // h2Fault serves HTTP/2 and, instead of answering the first request,
 // calls fault with its stream; the connection closes when fault says so.
 func h2Fault(fault func(fr *http2.Framer, stream uint32) (closeConn bool)) func(net.Conn) {
-	return func(c net.Conn) {
-		if _, err := io.ReadFull(c, make([]byte, len(http2.ClientPreface))); err != nil {
-			return
-		}
-		fr := http2.NewFramer(c, c)
-		fr.AllowIllegalWrites = true
-		if fr.WriteSettings() != nil {
-			return
-		}
-		for {
-			f, err := fr.ReadFrame()
-			if err != nil {
-				return
-			}
-			switch f := f.(type) {
-			case *http2.SettingsFrame:
-				if !f.IsAck() && fr.WriteSettingsAck() != nil {
-					return
-				}
-			case *http2.HeadersFrame:
-				if fault(fr, f.StreamID) {
-					return
-				}
-			}
-		}
-	}
+	return func(c net.Conn) { faultsrv.ServeH2Fault(c, fault) }
 }
 
 // selfSigned is a server certificate for 127.0.0.1 that nothing trusts.

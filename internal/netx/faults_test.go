@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stampede-load/stampede/internal/testutil/faultsrv"
 	"golang.org/x/net/http2"
 )
 
@@ -37,30 +38,7 @@ func h2FaultServer(t *testing.T, fault func(fr *http2.Framer, stream uint32) (cl
 			wg.Go(func() {
 				defer c.Close()
 				_ = c.SetDeadline(time.Now().Add(10 * time.Second))
-				if _, err := io.ReadFull(c, make([]byte, len(http2.ClientPreface))); err != nil {
-					return
-				}
-				fr := http2.NewFramer(c, c)
-				fr.AllowIllegalWrites = true
-				if fr.WriteSettings() != nil {
-					return
-				}
-				for {
-					f, err := fr.ReadFrame()
-					if err != nil {
-						return
-					}
-					switch f := f.(type) {
-					case *http2.SettingsFrame:
-						if !f.IsAck() && fr.WriteSettingsAck() != nil {
-							return
-						}
-					case *http2.HeadersFrame:
-						if fault(fr, f.StreamID) {
-							return
-						}
-					}
-				}
+				faultsrv.ServeH2Fault(c, fault)
 			})
 		}
 	})
