@@ -18,6 +18,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -25,6 +26,7 @@ import (
 	"time"
 
 	"github.com/stampede-load/stampede/internal/testutil/faultsrv"
+	"golang.org/x/net/dns/dnsmessage"
 	"golang.org/x/net/http2"
 )
 
@@ -175,6 +177,21 @@ func TestFaultErrorCodes(t *testing.T) {
 		_ = fr.WriteSettings(http2.Setting{ID: http2.SettingInitialWindowSize, Val: 1 << 31})
 		return false
 	}))
+	badHPACK := rawServer(t, h2TLS, h2Fault(func(fr *http2.Framer, id uint32) bool {
+		_ = fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: faultsrv.BadHPACK, EndHeaders: true})
+		return false
+	}))
+	shortPing := rawServer(t, h2TLS, h2Fault(func(fr *http2.Framer, _ uint32) bool {
+		_ = fr.WriteRawFrame(http2.FramePing, 0, 0, make([]byte, 7))
+		return false
+	}))
+	badStatus := rawServer(t, h2TLS, h2Fault(func(fr *http2.Framer, id uint32) bool {
+		_ = fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: faultsrv.HPACK(":status", "abc"), EndHeaders: true})
+		return false
+	}))
+	// The binary asks only this DNS server (STAMPEDE_DNS_SERVER), never
+	// the system's.
+	dns := faultsrv.StartDNS(t, nil, map[string]dnsmessage.RCode{"servfail.": dnsmessage.RCodeServerFailure})
 
 	faults := [][]any{
 		{"refused", "http://" + refused + "/", 1212, "dial: connection refused"},
@@ -200,12 +217,23 @@ func TestFaultErrorCodes(t *testing.T) {
 			"http2: connection error with http2 ErrCode PROTOCOL_ERROR"},
 		{"connection error FLOW_CONTROL_ERROR", "https://" + flowErr + "/", 1654,
 			"http2: connection error with http2 ErrCode FLOW_CONTROL_ERROR"},
+		{"connection error FRAME_SIZE_ERROR", "https://" + shortPing + "/", 1657,
+			"http2: connection error with http2 ErrCode FRAME_SIZE_ERROR"},
+		{"connection error COMPRESSION_ERROR", "https://" + badHPACK + "/", 1660,
+			"http2: connection error with http2 ErrCode COMPRESSION_ERROR"},
+		{"stream error PROTOCOL_ERROR", "https://" + badStatus + "/", 1632,
+			"http2: stream error with http2 ErrCode PROTOCOL_ERROR"},
+		{"DNS SERVFAIL", "http://servfail.test:" + goodPort + "/", 1100,
+			"lookup servfail.test on " + dns.Addr + ": server misbehaving"},
+		{"DNS NXDOMAIN", "http://missing.test:" + goodPort + "/", 1101, "lookup: no such host"},
+		{"invalid port", "http://127.0.0.1:99999/", 1210, "dial tcp: address 99999: invalid port"},
 	}
+	faults = append(faults, linuxFaults(t)...)
 	spec, err := json.Marshal(faults)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := stampede(t, runOpts{env: map[string]string{"FAULTS": string(spec), "SSL_CERT_FILE": caFile}},
+	r := stampede(t, runOpts{env: map[string]string{"FAULTS": string(spec), "SSL_CERT_FILE": caFile, "STAMPEDE_DNS_SERVER": dns.Addr}},
 		"run", "--summary-export={export}", "faults_codes.js")
 	if r.code != 0 {
 		t.Errorf("exit code %d, want 0 (every error_code threshold held)\n%s", r.code, r.stderr)
@@ -216,8 +244,15 @@ func TestFaultErrorCodes(t *testing.T) {
 		}
 	}()
 	checks := r.checks(t)
-	if len(checks) != 2*len(faults) {
-		t.Errorf("want %d checks, got %d", 2*len(faults), len(checks))
+	wantChecks := 0
+	for _, f := range faults {
+		wantChecks += 2
+		if code := f[2].(int); code < 1400 || code >= 1600 {
+			wantChecks++ // the throw check of a transport error
+		}
+	}
+	if len(checks) != wantChecks {
+		t.Errorf("want %d checks, got %d", wantChecks, len(checks))
 	}
 	for name, c := range checks {
 		if c.Fails != 0 || c.Passes != 1 {
@@ -239,7 +274,35 @@ func TestFaultDialTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := stampede(t, runOpts{env: map[string]string{"FAULTS": string(spec)}}, "run", "--summary-export={export}", "faults_codes.js")
+	// One request: the throw variant would wait 30 s more.
+	r := stampede(t, runOpts{env: map[string]string{"FAULTS": string(spec), "NO_THROW": "1"}}, "run", "--summary-export={export}", "faults_codes.js")
+	if r.code != 0 {
+		t.Errorf("exit code %d, want 0\n%s", r.code, r.stderr)
+	}
+	for name, c := range r.checks(t) {
+		if c.Fails != 0 || c.Passes != 1 {
+			t.Errorf("check %s: %d passes, %d fails\n%s", name, c.Passes, c.Fails, r.stderr)
+		}
+	}
+}
+
+// TestFaultLocalIPNotOnHost binds outgoing connections (--local-ips) to
+// 192.0.2.1, a documentation address no machine has: the bind fails with
+// EADDRNOTAVAIL before any packet leaves, k6's 1213.
+func TestFaultLocalIPNotOnHost(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer srv.Close()
+	spec, err := json.Marshal([][]any{{"local IP not on this host", srv.URL + "/", 1213,
+		"dial: unknown errno 99 error with msg `cannot assign requested address`"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS != "linux" { // the errno's number and text are Linux's
+		t.Skip("errno 99 is Linux's EADDRNOTAVAIL")
+	}
+	r := stampede(t, runOpts{env: map[string]string{"FAULTS": string(spec)}},
+		"run", "--local-ips=192.0.2.1", "--summary-export={export}", "faults_codes.js")
 	if r.code != 0 {
 		t.Errorf("exit code %d, want 0\n%s", r.code, r.stderr)
 	}

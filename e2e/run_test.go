@@ -268,13 +268,14 @@ func TestBadInput(t *testing.T) {
 		"wrong metric type":   {[]string{"run", "-q", "wrong_agg.js"}, 104, "avg"},
 		"bad K6_VUS":          {[]string{"run", "-q", "basic.js"}, 104, "K6_VUS"},
 		"missing config file": {[]string{"run", "-q", "-c", "nope.json", "basic.js"}, 255, "nope.json"},
+		"bad DNS server":      {[]string{"run", "-q", "basic.js"}, 104, `STAMPEDE_DNS_SERVER: "localhost" is not an ip:port`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			var env map[string]string
-			if name == "bad K6_VUS" {
-				env = map[string]string{"K6_VUS": "many"}
-			}
+			env := map[string]map[string]string{
+				"bad K6_VUS":     {"K6_VUS": "many"},
+				"bad DNS server": {"STAMPEDE_DNS_SERVER": "localhost"},
+			}[name]
 			r := stampede(t, runOpts{env: env}, tc.args...)
 			r.wantCode(t, tc.code)
 			r.wantErr(t, tc.stderr)

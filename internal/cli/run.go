@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"os"
 	"path"
 	"runtime"
@@ -210,6 +211,11 @@ func (a *app) load(ctx context.Context, src script, flagOpts config.Options, fla
 	envRT, err := config.RuntimeFromEnv(a.env.Getenv, a.env.Environ)
 	if err != nil {
 		return nil, errs.WithCode(err, errs.InvalidConfig)
+	}
+	if v := a.env.Getenv(dnsServerEnv); v != "" {
+		if _, err := netip.ParseAddrPort(v); err != nil {
+			return nil, errs.WithCode(fmt.Errorf("%s: %q is not an ip:port, e.g. 127.0.0.1:53", dnsServerEnv, v), errs.InvalidConfig)
+		}
 	}
 	defaults := config.DefaultRuntimeOptions()
 	defaults.IncludeSystemEnvVars = flagRT.IncludeSystemEnvVars

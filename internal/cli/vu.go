@@ -44,9 +44,15 @@ type runNet struct {
 	nextVU atomic.Uint64
 }
 
-// newRunNet turns the network options into netx values. Validation has
-// already rejected malformed values, so errors here are unexpected.
-func newRunNet(o config.Options) (*runNet, error) {
+// dnsServerEnv names the one DNS server (ip:port) to ask instead of the
+// system's: k6 has no such setting, and tests need it to reach a resolver
+// they run on loopback.
+const dnsServerEnv = "STAMPEDE_DNS_SERVER"
+
+// newRunNet turns the network options into netx values; dnsServer, when
+// set, is the only DNS server asked. Validation has already rejected
+// malformed values, so errors here are unexpected.
+func newRunNet(o config.Options, dnsServer string) (*runNet, error) {
 	n := &runNet{}
 	dns := config.Defaults().DNS
 	if o.DNS.TTL.Valid {
@@ -62,8 +68,13 @@ func newRunNet(o config.Options) (*runNet, error) {
 	if err != nil {
 		return nil, err
 	}
+	var lookup netx.LookupFunc
+	if dnsServer != "" {
+		lookup = netx.LookupVia(dnsServer)
+	}
 	n.dialer.Resolver = netx.NewResolver(netx.ResolverOptions{
 		TTL: ttl, Infinite: inf, Select: dns.Select.V, Policy: dns.Policy.V,
+		Lookup: lookup,
 	})
 	n.dialer.Hosts = o.Hosts.V
 	if len(o.BlockHostnames.V) > 0 {
@@ -98,7 +109,7 @@ func newRunNet(o config.Options) (*runNet, error) {
 // addresses in turn.
 func (a *app) vuTransport(o config.Options) (http.RoundTripper, func() (sent, received int64)) {
 	a.net.once.Do(func() {
-		n, err := newRunNet(o)
+		n, err := newRunNet(o, a.env.Getenv(dnsServerEnv))
 		if err != nil {
 			a.logger.Errorf("network options: %v", err)
 			return

@@ -11,6 +11,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/stampede-load/stampede/internal/config"
+	"github.com/stampede-load/stampede/internal/procenv"
 	"github.com/stampede-load/stampede/internal/netx"
 )
 
@@ -30,7 +31,7 @@ func TestVUTransportNetworkOptions(t *testing.T) {
 	o.BlockHostnames = config.Some([]string{"*.blocked.test"})
 	o.BlacklistIPs = config.Some([]string{"127.0.0.9/32"})
 	o.DNS = config.DNS{TTL: config.Some("inf"), Select: config.Some("first"), Policy: config.Some("onlyIPv4")}
-	a := &app{logger: logrus.New()}
+	a := newTestApp()
 
 	get := func(rt http.RoundTripper, url string) (string, error) {
 		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
@@ -72,7 +73,7 @@ func TestVUTransportNetworkOptions(t *testing.T) {
 func TestVUTransportRPSShared(t *testing.T) {
 	o := config.Defaults()
 	o.RPS = config.Some[int64](20)
-	a := &app{logger: logrus.New()}
+	a := newTestApp()
 	rt1, _ := a.vuTransport(o)
 	rt2, _ := a.vuTransport(o)
 	l1, ok1 := rt1.(*netx.RateLimitedTransport)
@@ -81,10 +82,16 @@ func TestVUTransportRPSShared(t *testing.T) {
 		t.Errorf("VU transports %T, %T do not share one limiter", rt1, rt2)
 	}
 
-	none := &app{logger: logrus.New()}
+	none := newTestApp()
 	if rt, _ := none.vuTransport(config.Defaults()); rt == nil {
 		t.Fatal("no transport")
 	} else if _, limited := rt.(*netx.RateLimitedTransport); limited {
 		t.Error("a limiter without the rps option")
 	}
+}
+
+// newTestApp is an app with an empty environment.
+func newTestApp() *app {
+	e, _, _ := procenv.ForTest(nil, nil)
+	return &app{env: e, logger: logrus.New()}
 }

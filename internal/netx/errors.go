@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"reflect"
 	"runtime"
 	"syscall"
 
@@ -96,11 +95,8 @@ func ClassifyError(err error) (code int, message string) {
 	return CodeGeneric, innerText(err)
 }
 
-// classifyHTTP2 matches golang.org/x/net/http2's error types and their
-// copies bundled into net/http, which the standard transport returns.
-// The bundled stream error converts to x/net's through errors.As; the
-// bundled GoAway and connection errors do not, so bundledHTTP2 recognises
-// them by their type (not their text).
+// classifyHTTP2 matches golang.org/x/net/http2's error types, which the
+// transport's HTTP/2 client (x/net's, see NewTransport) returns.
 func classifyHTTP2(err error) (int, string, bool) {
 	var goAway http2.GoAwayError
 	if errors.As(err, &goAway) {
@@ -115,7 +111,7 @@ func classifyHTTP2(err error) (int, string, bool) {
 	if errors.As(err, &conn) {
 		return connectionCode(http2.ErrCode(conn))
 	}
-	return bundledHTTP2(err)
+	return 0, "", false
 }
 
 func goAwayCode(c http2.ErrCode) (int, string, bool) {
@@ -124,39 +120,6 @@ func goAwayCode(c http2.ErrCode) (int, string, bool) {
 
 func connectionCode(c http2.ErrCode) (int, string, bool) {
 	return h2Code(CodeHTTP2Connection, c), "http2: connection error with http2 ErrCode " + c.String(), true
-}
-
-// bundledHTTP2 finds net/http's unexported http2GoAwayError (a struct with
-// an ErrCode field) and http2ConnectionError (an ErrCode) in err's chain.
-// Both are checked by package, name and shape, so a change in net/http
-// makes them fall back to 1000 rather than misreport.
-func bundledHTTP2(err error) (int, string, bool) {
-	pending := []error{err}
-	for len(pending) > 0 {
-		e := pending[len(pending)-1]
-		pending = pending[:len(pending)-1]
-		if e == nil {
-			continue
-		}
-		v := reflect.ValueOf(e)
-		if t := v.Type(); t.PkgPath() == "net/http" {
-			switch {
-			case t.Name() == "http2GoAwayError" && t.Kind() == reflect.Struct:
-				if f := v.FieldByName("ErrCode"); f.IsValid() && f.Kind() == reflect.Uint32 {
-					return goAwayCode(http2.ErrCode(f.Uint()))
-				}
-			case t.Name() == "http2ConnectionError" && t.Kind() == reflect.Uint32:
-				return connectionCode(http2.ErrCode(v.Uint()))
-			}
-		}
-		switch u := e.(type) {
-		case interface{ Unwrap() error }:
-			pending = append(pending, u.Unwrap())
-		case interface{ Unwrap() []error }:
-			pending = append(pending, u.Unwrap()...)
-		}
-	}
-	return 0, "", false
 }
 
 // h2Code is base+1+code for the codes HTTP/2 defines and base otherwise

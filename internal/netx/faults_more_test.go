@@ -40,7 +40,8 @@ func TestClassifyErrorHTTP2AllCodes(t *testing.T) {
 		// net/http's HTTP/2 transport retries a request whose stream was
 		// reset with REFUSED_STREAM or PROTOCOL_ERROR, so against a server
 		// that always resets the caller only sees its deadline (1000); 1632
-		// and 1638 cannot come from a real RST_STREAM here.
+		// and 1638 cannot come from a real RST_STREAM here (1632 comes from
+		// a malformed response instead: TestClassifyErrorHTTP2Faults).
 		if c == http2.ErrCodeProtocol || c == http2.ErrCodeRefusedStream {
 			tests = tests[:len(tests)-1]
 		}

@@ -75,6 +75,33 @@ func TestClassifyErrorHTTP2Faults(t *testing.T) {
 			_ = fr.WriteSettings(http2.Setting{ID: http2.SettingInitialWindowSize, Val: 1 << 31})
 			return false
 		}, 1654, "http2: connection error with http2 ErrCode FLOW_CONTROL_ERROR"},
+		{"PUSH_PROMISE though push is off", func(fr *http2.Framer, id uint32) bool {
+			_ = fr.WritePushPromise(http2.PushPromiseParam{StreamID: id, PromiseID: 2, EndHeaders: true})
+			return false
+		}, 1652, "http2: connection error with http2 ErrCode PROTOCOL_ERROR"},
+		{"SETTINGS max frame size too small", func(fr *http2.Framer, _ uint32) bool {
+			_ = fr.WriteSettings(http2.Setting{ID: http2.SettingMaxFrameSize, Val: 1})
+			return false
+		}, 1652, "http2: connection error with http2 ErrCode PROTOCOL_ERROR"},
+		{"PING of 7 bytes", func(fr *http2.Framer, _ uint32) bool {
+			_ = fr.WriteRawFrame(http2.FramePing, 0, 0, make([]byte, 7))
+			return false
+		}, 1657, "http2: connection error with http2 ErrCode FRAME_SIZE_ERROR"},
+		{"stream window over 2^31-1", func(fr *http2.Framer, id uint32) bool {
+			// The client resets the stream; Go 1.26's bundled HTTP/2
+			// client deadlocked here instead.
+			_ = fr.WriteWindowUpdate(id, 1<<31-1)
+			_ = fr.WriteWindowUpdate(id, 1<<31-1)
+			return false
+		}, 1634, "http2: stream error with http2 ErrCode FLOW_CONTROL_ERROR"},
+		{"undecodable HPACK", func(fr *http2.Framer, id uint32) bool {
+			_ = fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: faultsrv.BadHPACK, EndHeaders: true})
+			return false
+		}, 1660, "http2: connection error with http2 ErrCode COMPRESSION_ERROR"},
+		{"malformed :status", func(fr *http2.Framer, id uint32) bool {
+			_ = fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: faultsrv.HPACK(":status", "abc"), EndHeaders: true})
+			return false
+		}, 1632, "http2: stream error with http2 ErrCode PROTOCOL_ERROR"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -284,6 +284,7 @@ type h1Conn struct {
 	reused    bool   // has carried a complete exchange before
 	idleSince time.Time
 	written   int64 // bytes written to conn
+	writeErr  error // the connection's last write error
 }
 
 // Write counts what reaches the connection, to tell an error before the
@@ -291,6 +292,9 @@ type h1Conn struct {
 func (c *h1Conn) Write(p []byte) (int, error) {
 	n, err := c.conn.Write(p)
 	c.written += int64(n)
+	if err != nil {
+		c.writeErr = err
+	}
 	return n, err
 }
 
@@ -342,7 +346,7 @@ func (c *h1Conn) roundTrip(req *http.Request, tc tracing) (*http.Response, *roun
 		return nil, e
 	}
 
-	c.written = 0
+	c.written, c.writeErr = 0, nil
 	err := req.Write(c.bw)
 	if err == nil {
 		// As on net/http's path, the request counts as written once it is
@@ -351,6 +355,12 @@ func (c *h1Conn) roundTrip(req *http.Request, tc tracing) (*http.Response, *roun
 		err = c.bw.Flush()
 	}
 	if err != nil {
+		if c.writeErr != nil {
+			// req.Write reports a failed body copy as a body read error
+			// (an unexported type that hides the cause); the connection's
+			// own error is the one to classify.
+			err = c.writeErr
+		}
 		if c.written > 0 {
 			err = fmt.Errorf("net/http: HTTP/1.x transport connection broken: %w", err)
 		}

@@ -2,6 +2,7 @@ package netx
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"net"
 	"net/netip"
@@ -26,6 +27,24 @@ const (
 // with network "ip" fits once bound; tests pass a net.Resolver whose Dial
 // reaches a DNS server they run on 127.0.0.1.
 type LookupFunc func(ctx context.Context, host string) ([]netip.Addr, error)
+
+// LookupVia is a LookupFunc that asks only the DNS server at addr
+// (ip:port) instead of the ones in the system's configuration, over UDP
+// and over TCP for truncated answers. Its errors name that server.
+func LookupVia(addr string) LookupFunc {
+	r := &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, addr)
+	}}
+	return func(ctx context.Context, host string) ([]netip.Addr, error) {
+		addrs, err := r.LookupNetIP(ctx, "ip", host)
+		var dnsErr *net.DNSError
+		if errors.As(err, &dnsErr) {
+			dnsErr.Server = addr
+		}
+		return addrs, err
+	}
+}
 
 // ResolverOptions configure a Resolver.
 type ResolverOptions struct {

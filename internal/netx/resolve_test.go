@@ -9,96 +9,23 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"golang.org/x/net/dns/dnsmessage"
+
+	"github.com/stampede-load/stampede/internal/testutil/faultsrv"
 )
 
-// dnsServer is a tiny UDP DNS responder on 127.0.0.1 answering A and AAAA
-// queries from a fixed table; unknown names get NXDOMAIN.
-type dnsServer struct {
-	conn    net.PacketConn
-	records map[string][]netip.Addr // "name." → addresses
-	queries atomic.Int64
-	wg      sync.WaitGroup
+// startDNS runs a DNS server on 127.0.0.1 for records; lookup() is a
+// LookupFunc that asks it, so no test asks the system's resolver.
+func startDNS(t *testing.T, records map[string][]netip.Addr) dnsServer {
+	return dnsServer{faultsrv.StartDNS(t, records, nil)}
 }
 
-func startDNS(t *testing.T, records map[string][]netip.Addr) *dnsServer {
-	t.Helper()
-	c, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &dnsServer{conn: c, records: records}
-	s.wg.Add(1)
-	go s.serve()
-	t.Cleanup(func() { c.Close(); s.wg.Wait() })
-	return s
-}
+type dnsServer struct{ *faultsrv.DNS }
 
-func (s *dnsServer) serve() {
-	defer s.wg.Done()
-	buf := make([]byte, 1500)
-	for {
-		n, from, err := s.conn.ReadFrom(buf)
-		if err != nil {
-			return
-		}
-		if out := s.answer(buf[:n]); out != nil {
-			_, _ = s.conn.WriteTo(out, from)
-		}
-	}
-}
-
-func (s *dnsServer) answer(in []byte) []byte {
-	var p dnsmessage.Parser
-	h, err := p.Start(in)
-	if err != nil {
-		return nil
-	}
-	q, err := p.Question()
-	if err != nil {
-		return nil
-	}
-	s.queries.Add(1)
-	addrs, known := s.records[strings.ToLower(q.Name.String())]
-	rh := dnsmessage.Header{ID: h.ID, Response: true, Authoritative: true, RecursionDesired: h.RecursionDesired, RecursionAvailable: true}
-	if !known {
-		rh.RCode = dnsmessage.RCodeNameError
-	}
-	b := dnsmessage.NewBuilder(nil, rh)
-	b.EnableCompression()
-	_ = b.StartQuestions()
-	_ = b.Question(q)
-	_ = b.StartAnswers()
-	for _, a := range addrs {
-		res := dnsmessage.ResourceHeader{Name: q.Name, Class: dnsmessage.ClassINET, TTL: 60}
-		switch {
-		case a.Is4() && q.Type == dnsmessage.TypeA:
-			_ = b.AResource(res, dnsmessage.AResource{A: a.As4()})
-		case a.Is6() && q.Type == dnsmessage.TypeAAAA:
-			_ = b.AAAAResource(res, dnsmessage.AAAAResource{AAAA: a.As16()})
-		}
-	}
-	out, err := b.Finish()
-	if err != nil {
-		return nil
-	}
-	return out
-}
-
-// lookup is a LookupFunc that asks only this server, never the system's.
-func (s *dnsServer) lookup() LookupFunc {
-	r := &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, _, _ string) (net.Conn, error) {
-		var d net.Dialer
-		return d.DialContext(ctx, "udp", s.conn.LocalAddr().String())
-	}}
-	return func(ctx context.Context, host string) ([]netip.Addr, error) {
-		return r.LookupNetIP(ctx, "ip", host)
-	}
-}
+func (s dnsServer) lookup() LookupFunc { return LookupVia(s.Addr) }
 
 func addrs(ss ...string) []netip.Addr {
 	out := make([]netip.Addr, len(ss))
@@ -171,7 +98,7 @@ func TestResolverTTL(t *testing.T) {
 	// Two questions per lookup: A and AAAA.
 	perLookup := func(t *testing.T, o ResolverOptions, advance time.Duration, n int) int64 {
 		t.Helper()
-		before := srv.queries.Load()
+		before := srv.Queries()
 		o.Lookup = srv.lookup()
 		r := NewResolver(o)
 		now := time.Unix(1000, 0)
@@ -182,7 +109,7 @@ func TestResolverTTL(t *testing.T) {
 			}
 			now = now.Add(advance)
 		}
-		return (srv.queries.Load() - before) / 2
+		return (srv.Queries() - before) / 2
 	}
 	if got := perLookup(t, ResolverOptions{Infinite: true}, time.Hour, 5); got != 1 {
 		t.Errorf("ttl=inf: %d lookups, want 1", got)
@@ -326,4 +253,35 @@ func FuzzHostnameMatcher(f *testing.F) {
 			t.Errorf("%q matched %q", host, p)
 		}
 	})
+}
+
+// TestResolverServerFailures asks a real DNS server that fails: SERVFAIL
+// and REFUSED are k6's 1100 with Go's text, NXDOMAIN is 1101.
+func TestResolverServerFailures(t *testing.T) {
+	t.Parallel()
+	srv := faultsrv.StartDNS(t, nil, map[string]dnsmessage.RCode{
+		"servfail.": dnsmessage.RCodeServerFailure,
+		"refused.":  dnsmessage.RCodeRefused,
+	})
+	lookup := dnsServer{srv}.lookup()
+	tests := []struct {
+		host     string
+		wantCode int
+		wantMsg  string
+	}{
+		{"servfail.test", CodeDNS, "lookup servfail.test on " + srv.Addr + ": server misbehaving"},
+		{"refused.test", CodeDNS, "lookup refused.test on " + srv.Addr + ": server misbehaving"},
+		{"missing.test", CodeDNSNoSuchHost, "lookup: no such host"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.host, func(t *testing.T) {
+			t.Parallel()
+			r := NewResolver(ResolverOptions{TTL: time.Minute, Lookup: lookup})
+			_, err := r.Resolve(t.Context(), tt.host)
+			code, msg := ClassifyError(err)
+			if code != tt.wantCode || msg != tt.wantMsg {
+				t.Errorf("Resolve(%q): %v → %d %q; want %d %q", tt.host, err, code, msg, tt.wantCode, tt.wantMsg)
+			}
+		})
+	}
 }

@@ -2,10 +2,13 @@ package netx
 
 import (
 	"crypto/tls"
+	"fmt"
 	"net/http"
 	"net/http/httptrace"
 	"sync"
 	"time"
+
+	"golang.org/x/net/http2"
 )
 
 // TransportOptions are the knobs of a VU's HTTP transport that come from the
@@ -84,6 +87,13 @@ func NewTransport(d *Dialer, o TransportOptions) *Transport {
 	}}
 	if len(o.ClientCerts) > 0 {
 		t.DialTLSContext = t.dialTLS
+	}
+	// HTTP/2 comes from golang.org/x/net/http2 rather than the copy bundled
+	// into net/http: the bundled client (Go 1.26) deadlocks when a server
+	// overflows a stream's flow-control window, hanging the VU past its
+	// timeout, and x/net has the fix. Errors are classified the same.
+	if _, err := http2.ConfigureTransports(t.Transport); err != nil {
+		panic(fmt.Sprintf("netx: configuring HTTP/2: %v", err)) // only if configured twice
 	}
 	return t
 }
