@@ -11,8 +11,8 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/stampede-load/stampede/internal/config"
-	"github.com/stampede-load/stampede/internal/procenv"
 	"github.com/stampede-load/stampede/internal/netx"
+	"github.com/stampede-load/stampede/internal/procenv"
 )
 
 // TestVUTransportNetworkOptions checks that the network options reach
