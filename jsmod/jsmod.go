@@ -75,10 +75,14 @@ type State struct {
 
 // Options are the test options modules act on.
 type Options struct {
-	SystemTags            metrics.SystemTagSet
-	Throw                 bool
-	UserAgent             string
-	MaxRedirects          int
+	SystemTags   metrics.SystemTagSet
+	Throw        bool
+	UserAgent    string
+	MaxRedirects int
+	// MaxRedirectsSet is whether the user set maxRedirects: k6 warns
+	// about a redirect chain it stopped only when neither that option nor
+	// the redirects param was set.
+	MaxRedirectsSet       bool
 	DiscardResponseBodies bool
 	HTTPDebug             string // "", "headers" or "full"
 	Batch, BatchPerHost   int

@@ -25,6 +25,7 @@ func vuOptions(o config.Options, sys metrics.SystemTagSet) jsmod.Options {
 		Throw:                 o.Throw.V,
 		UserAgent:             o.UserAgent.V,
 		MaxRedirects:          int(o.MaxRedirects.V),
+		MaxRedirectsSet:       o.MaxRedirects.Valid,
 		DiscardResponseBodies: o.DiscardResponseBodies.V,
 		HTTPDebug:             o.HTTPDebug.V,
 		Batch:                 int(o.Batch.V),
@@ -131,7 +132,9 @@ func (a *app) vuTransport(o config.Options) (http.RoundTripper, func() (sent, re
 		t = &netx.RateLimitedTransport{Next: t, Limiter: a.net.rps}
 	}
 	if o.HTTPDebug.V != "" {
-		t = &netx.DebugTransport{Next: t, Full: o.HTTPDebug.V == "full", Log: func(m string) { a.logger.Info(m) }}
+		t = &netx.DebugTransport{Next: t, Full: o.HTTPDebug.V == "full", Log: func(id, m string) {
+			a.logger.WithField("request_id", id).Info(m)
+		}}
 	}
 	return t, func() (int64, int64) { return d.BytesWritten(), d.BytesRead() }
 }

@@ -15,9 +15,9 @@ func TestDebugTransport(t *testing.T) {
 	}))
 	defer srv.Close()
 	for _, full := range []bool{false, true} {
-		var logs []string
+		var logs, ids []string
 		tr := &DebugTransport{Next: NewTransport(NewDialer(), TransportOptions{}), Full: full,
-			Log: func(m string) { logs = append(logs, m) }}
+			Log: func(id, m string) { ids, logs = append(ids, id), append(logs, m) }}
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/x", strings.NewReader("sent body"))
 		resp, err := tr.RoundTrip(req)
 		if err != nil {
@@ -32,6 +32,14 @@ func TestDebugTransport(t *testing.T) {
 		if len(logs) != 2 || !strings.HasPrefix(logs[0], "Request:\nPOST /x HTTP/1.1") ||
 			!strings.HasPrefix(logs[1], "Response:\nHTTP/1.1 200 OK") || !strings.Contains(logs[1], "X-Reply: yes") {
 			t.Fatalf("full=%v: logs = %q", full, logs)
+		}
+		// k6's format: LF line ends, a trailing LF, one request_id per pair.
+		if strings.Contains(logs[0]+logs[1], "\r") || !strings.HasSuffix(logs[0], "\n") ||
+			!strings.Contains(logs[0], "POST /x HTTP/1.1\nHost: ") {
+			t.Errorf("full=%v: dumps not in k6's format: %q", full, logs)
+		}
+		if len(ids[0]) != 36 || ids[0] != ids[1] {
+			t.Errorf("full=%v: request ids %q, want one UUID for the pair", full, ids)
 		}
 		if got := strings.Contains(logs[0], "sent body") && strings.Contains(logs[1], "the body"); got != full {
 			t.Errorf("full=%v: bodies dumped = %v", full, got)

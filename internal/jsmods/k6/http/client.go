@@ -214,8 +214,11 @@ func (c *client) do(ctx context.Context, st *jsmod.State, push metrics.Pusher, r
 			return res
 		}
 		if redirects >= r.redirects {
-			st.Logger.WithField("url", cleanURL(initial)).Warnf("Stopped after %d redirects and returned the redirection; "+
-				"pass { redirects: n } in request params or set global maxRedirects option", redirects)
+			// k6 counts the requests made so far, the first one included.
+			if !r.redirectsSet {
+				st.Logger.WithField("url", cleanURL(initial)).Warnf("Stopped after %d redirects and returned the redirection; "+
+					"pass { redirects: n } in request params or set global maxRedirects to silence this", redirects+1)
+			}
 			return res
 		}
 		next, err := u.Parse(loc)

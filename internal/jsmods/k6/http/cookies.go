@@ -197,8 +197,10 @@ func (mi *ModuleInstance) parseCookies(v goja.Value, r *request) {
 	}
 }
 
-// hopCookies are the cookies of a hop to u: the jar's, less those a
-// replacing request cookie overrides, then the request's.
+// hopCookies are the cookies of a hop to u: the request's (the cookies
+// param, in its order), then the jar's, less those a replacing request
+// cookie overrides. k6 v0.32 (SetRequestCookies) added them in that order,
+// so a server that keeps the last of two same-named cookies sees the jar's.
 func hopCookies(jar nethttp.CookieJar, u *url.URL, extra []reqCookie) []*nethttp.Cookie {
 	var cookies []*nethttp.Cookie
 	if jar != nil {
@@ -207,7 +209,10 @@ func hopCookies(jar nethttp.CookieJar, u *url.URL, extra []reqCookie) []*nethttp
 	if len(extra) == 0 {
 		return cookies
 	}
-	out := cookies[:0:0]
+	out := make([]*nethttp.Cookie, 0, len(extra)+len(cookies))
+	for _, rc := range extra {
+		out = append(out, &nethttp.Cookie{Name: rc.name, Value: rc.value})
+	}
 jarLoop:
 	for _, ck := range cookies {
 		for _, rc := range extra {
@@ -216,9 +221,6 @@ jarLoop:
 			}
 		}
 		out = append(out, ck)
-	}
-	for _, rc := range extra {
-		out = append(out, &nethttp.Cookie{Name: rc.name, Value: rc.value})
 	}
 	return out
 }

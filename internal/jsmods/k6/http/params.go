@@ -39,18 +39,19 @@ type request struct {
 	host   string // from a Host header
 	// body is kept as a string: a string body then needs no copy, and the
 	// response's request.body needs one anyway.
-	body        string
-	timeout     time.Duration
-	redirects   int
-	respType    responseType
-	throw       bool
-	userTags    []metrics.Tag
-	userName    bool // the user set the name tag
-	expected    func(status int) bool
-	jar         nethttp.CookieJar
-	cookies     []reqCookie // from the cookies param
-	auth        string      // the auth param: "", "basic", "digest" or "ntlm"
-	compression string      // the compression param
+	body         string
+	timeout      time.Duration
+	redirects    int
+	redirectsSet bool // by the redirects param or the maxRedirects option
+	respType     responseType
+	throw        bool
+	userTags     []metrics.Tag
+	userName     bool // the user set the name tag
+	expected     func(status int) bool
+	jar          nethttp.CookieJar
+	cookies      []reqCookie // from the cookies param
+	auth         string      // the auth param: "", "basic", "digest" or "ntlm"
+	compression  string      // the compression param
 }
 
 func isNullish(v goja.Value) bool {
@@ -62,7 +63,7 @@ func isNullish(v goja.Value) bool {
 func (mi *ModuleInstance) parseParams(state *jsmod.State, v goja.Value, r *request) error {
 	r.header = make(nethttp.Header)
 	r.timeout = defaultTimeout
-	r.redirects = state.Options.MaxRedirects
+	r.redirects, r.redirectsSet = state.Options.MaxRedirects, state.Options.MaxRedirectsSet
 	r.throw = state.Options.Throw
 	if state.Options.DiscardResponseBodies {
 		r.respType = responseNone
@@ -118,7 +119,7 @@ func (mi *ModuleInstance) parseParams(state *jsmod.State, v goja.Value, r *reque
 			}
 			r.timeout = d
 		case "redirects":
-			r.redirects = int(val.ToInteger())
+			r.redirects, r.redirectsSet = int(val.ToInteger()), true
 		case "responseType":
 			switch s := val.String(); s {
 			case "text":

@@ -240,7 +240,7 @@ func (rs *response) make(i int) goja.Value {
 	case fieldTLSVersion, fieldTLSCipherSuite:
 		var ver, cipher string
 		if resp != nil && resp.TLS != nil {
-			ver, cipher = tlsVersion(resp.TLS.Version), tls.CipherSuiteName(resp.TLS.CipherSuite)
+			ver, cipher = tlsVersion(resp.TLS.Version), cipherSuiteName(resp.TLS.CipherSuite)
 		}
 		if i == fieldTLSVersion {
 			return rt.ToValue(ver)
@@ -344,7 +344,9 @@ func (mi *ModuleInstance) requestObject(r *request, res *result) *goja.Object {
 			co := rt.NewObject()
 			_ = co.Set("name", c.Name)
 			_ = co.Set("value", c.Value)
-			_ = co.Set("replace", replaces(r.cookies, c.Name))
+			// k6 builds these from the Cookie header, so replace is
+			// always false, even for a replacing cookies param.
+			_ = co.Set("replace", false)
 			if _, seen := byName[c.Name]; !seen {
 				order = append(order, c.Name)
 			}
@@ -468,12 +470,13 @@ func jsonSyntaxError(body string, jsErr error) error {
 	return fmt.Errorf("cannot parse json due to an error at line %d, character %d , error: %w", line, off-lineStart, se)
 }
 
-// replaces reports whether a cookies param entry named name has replace set.
-func replaces(cookies []reqCookie, name string) bool {
-	for _, c := range cookies {
-		if c.replace && c.name == name {
-			return true
-		}
+// cipherSuiteName is k6's name for a cipher suite: Go's (IANA's), except
+// the two ChaCha20 suites, which k6 (as its tlsCipherSuites option) names
+// without the _SHA256 suffix.
+func cipherSuiteName(id uint16) string {
+	switch id {
+	case tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256:
+		return strings.TrimSuffix(tls.CipherSuiteName(id), "_SHA256")
 	}
-	return false
+	return tls.CipherSuiteName(id)
 }
