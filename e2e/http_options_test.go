@@ -34,9 +34,7 @@ type optionRun struct {
 // fails unless the run succeeded and every check passed.
 func runCase(t *testing.T, script string, run optionRun, extra map[string]string) result {
 	t.Helper()
-	// The race detector's 1 s pause at exit would make every run last a
-	// second; races are still reported as they happen.
-	env := map[string]string{"GORACE": "atexit_sleep_ms=0"}
+	env := map[string]string{}
 	for k, v := range extra {
 		env[k] = v
 	}
