@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"os"
+	"sync"
 	"time"
 
 	"golang.org/x/net/http/httpguts"
@@ -28,6 +30,15 @@ const (
 	connReadBuf  = 4 << 10
 	connWriteBuf = 4 << 10
 )
+
+// idleCheckAfter is how long a connection must have been idle before a
+// replayable request (see replayable) pays a system call to see whether the
+// server has closed it. Sooner, the check mostly races the server's FIN
+// anyway, and a replayable request sent on a connection that turns out
+// closed is sent again on a new one (roundTripError.retryable), so a VU
+// sending GET after GET saves a system call per request. Other requests are
+// always checked: they cannot be sent again.
+const idleCheckAfter = time.Millisecond
 
 // aLongTimeAgo is a deadline in the past: setting it makes blocked reads
 // and writes on a connection return at once.
@@ -102,10 +113,14 @@ func (t *Transport) roundTripH1(req *http.Request) (*http.Response, error) {
 		closeBody(req)
 		return nil, context.Cause(ctx)
 	}
+	if d, ok := requestDeadline(ctx); ok && !time.Now().Before(d) {
+		closeBody(req)
+		return nil, context.DeadlineExceeded
+	}
 	tc := newTracing(ctx)
 	addr := hostPort(req.URL)
 	for {
-		c, err := t.conn(ctx, tc, addr)
+		c, err := t.conn(ctx, tc, addr, replayable(req))
 		if err != nil {
 			closeBody(req)
 			return nil, err
@@ -202,41 +217,46 @@ func (tc tracing) firstByte() {
 	}
 }
 
-// conn returns an idle connection to addr or dials one.
-func (t *Transport) conn(ctx context.Context, tc tracing, addr string) (*h1Conn, error) {
+// conn returns an idle connection to addr or dials one. A replayable
+// request may skip the liveness check of a connection idle only briefly.
+func (t *Transport) conn(ctx context.Context, tc tracing, addr string, replayable bool) (*h1Conn, error) {
 	tc.getConn(addr)
-	if c, idle := t.takeIdle(addr); c != nil {
+	if c, idle := t.takeIdle(addr, replayable); c != nil {
 		tc.gotConn(httptrace.GotConnInfo{Conn: c.conn, Reused: true, WasIdle: true, IdleTime: idle})
 		return c, nil
 	}
-	nc, err := t.DialContext(tc.dialContext(ctx), "tcp", addr)
+	dctx, cancel := ApplyRequestDeadline(ctx)
+	defer cancel()
+	nc, err := t.DialContext(tc.dialContext(dctx), "tcp", addr)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, context.Cause(ctx)
+		if dctx.Err() != nil {
+			return nil, context.Cause(dctx)
 		}
 		return nil, err
 	}
 	c := &h1Conn{t: t, conn: nc, addr: addr}
 	c.br = bufio.NewReaderSize(nc, connReadBuf)
 	c.bw = bufio.NewWriterSize(c, connWriteBuf)
-	c.abort = func() { _ = nc.SetDeadline(aLongTimeAgo) }
 	tc.gotConn(httptrace.GotConnInfo{Conn: nc})
 	return c, nil
 }
 
 // takeIdle takes the most recently used idle connection to addr and says
-// how long it was idle.
-func (t *Transport) takeIdle(addr string) (*h1Conn, time.Duration) {
+// how long it was idle. A connection idle for less than idleCheckAfter is
+// taken unchecked for a replayable request.
+func (t *Transport) takeIdle(addr string, replayable bool) (*h1Conn, time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for conns := t.idle[addr]; len(conns) > 0; conns = t.idle[addr] {
 		c := conns[len(conns)-1]
 		conns[len(conns)-1] = nil
 		t.idle[addr] = conns[:len(conns)-1]
-		if idle := time.Since(c.idleSince); idle < t.IdleConnTimeout && idleConnAlive(c.conn) {
+		c.forgetEndedContext()
+		idle := time.Since(c.idleSince)
+		if idle < t.IdleConnTimeout && ((replayable && idle < idleCheckAfter) || idleConnAlive(c.conn)) {
 			return c, idle
 		}
-		_ = c.conn.Close()
+		c.close()
 	}
 	return nil, 0
 }
@@ -256,7 +276,7 @@ func (t *Transport) putIdle(c *h1Conn) {
 		return
 	}
 	t.mu.Unlock()
-	_ = c.conn.Close()
+	c.close()
 }
 
 // closeIdle closes the idle connections of the fast path.
@@ -267,7 +287,7 @@ func (t *Transport) closeIdle() {
 	t.mu.Unlock()
 	for _, conns := range idle {
 		for _, c := range conns {
-			_ = c.conn.Close()
+			c.close()
 		}
 	}
 }
@@ -275,13 +295,20 @@ func (t *Transport) closeIdle() {
 // h1Conn is one HTTP/1.1 connection of the fast path; it serves one
 // request at a time.
 type h1Conn struct {
-	t         *Transport
-	conn      net.Conn
-	addr      string
-	br        *bufio.Reader
-	bw        *bufio.Writer
-	abort     func() // unblocks reads and writes when a request's context ends
-	reused    bool   // has carried a complete exchange before
+	t    *Transport
+	conn net.Conn
+	addr string
+	br   *bufio.Reader
+	bw   *bufio.Writer
+	// watched is the context whose end aborts the connection's exchanges
+	// (unwatch cancels that); the registration is kept from request to
+	// request while the VU's context stays the same. watchGen tells the
+	// current registration's abort from a late one of an earlier context.
+	watched   context.Context
+	unwatch   func() bool
+	watchMu   sync.Mutex
+	watchGen  uint64
+	reused    bool // has carried a complete exchange before
 	idleSince time.Time
 	written   int64 // bytes written to conn
 	writeErr  error // the connection's last write error
@@ -314,15 +341,33 @@ func (e *roundTripError) retryable(req *http.Request) bool {
 	if errors.Is(e.err, context.Canceled) || errors.Is(e.err, context.DeadlineExceeded) {
 		return false
 	}
-	noBody := req.Body == nil || req.Body == http.NoBody || req.ContentLength == 0
 	if e.nothingSent {
-		return noBody || req.GetBody != nil
+		return !hasBody(req) || req.GetBody != nil
 	}
-	if !e.noneReceived || !(noBody || req.GetBody != nil) {
+	return e.noneReceived && replayable(req)
+}
+
+func hasBody(req *http.Request) bool {
+	return req.Body != nil && req.Body != http.NoBody && req.ContentLength != 0
+}
+
+// deadlineError reports the connection's deadline passing as what
+// context.WithTimeout would have given: the request ran out of time.
+func deadlineError(err error) error {
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return context.DeadlineExceeded
+	}
+	return err
+}
+
+// replayable reports whether req may be sent again after a connection
+// failed before its answer: net/http's rule for idempotent requests.
+func replayable(req *http.Request) bool {
+	if hasBody(req) && req.GetBody == nil {
 		return false
 	}
 	switch req.Method {
-	case "GET", "HEAD", "OPTIONS", "TRACE":
+	case "", "GET", "HEAD", "OPTIONS", "TRACE":
 		return true
 	}
 	return req.Header.Get("Idempotency-Key") != "" || req.Header.Get("X-Idempotency-Key") != ""
@@ -333,16 +378,27 @@ func (e *roundTripError) retryable(req *http.Request) bool {
 // connection goes back to the pool) or closed.
 func (c *h1Conn) roundTrip(req *http.Request, tc tracing) (*http.Response, *roundTripError) {
 	ctx := req.Context()
-	stop := context.AfterFunc(ctx, c.abort)
+	// The request's deadline is the connection's (zero: none); the
+	// context's end, a cancellation, aborts the exchange (watch). Setting
+	// the deadline must not undo an abort that already happened, hence the
+	// lock and the second look at the context.
+	c.watch(ctx)
+	deadline, _ := requestDeadline(ctx)
+	c.watchMu.Lock()
+	_ = c.conn.SetDeadline(deadline)
+	c.watchMu.Unlock()
+	if ctx.Err() != nil {
+		_ = c.conn.SetDeadline(aLongTimeAgo)
+	}
 	fail := func(err error, noneReceived bool) (*http.Response, *roundTripError) {
-		stop()
-		_ = c.conn.Close()
+		c.close()
 		e := &roundTripError{err: err, nothingSent: c.written == 0, noneReceived: noneReceived}
 		if ctx.Err() != nil {
 			// Cancelling tears the connection down; the cause is the
 			// better error, as in net/http.
 			e.err = context.Cause(ctx)
 		}
+		e.err = deadlineError(e.err)
 		return nil, e
 	}
 
@@ -388,7 +444,7 @@ func (c *h1Conn) roundTrip(req *http.Request, tc tracing) (*http.Response, *roun
 		}
 	}
 	keep := !resp.Close && !req.Close && resp.StatusCode >= 200 && resp.StatusCode != http.StatusSwitchingProtocols
-	resp.Body = &h1Body{c: c, rc: resp.Body, stop: stop, ctx: ctx, keep: keep}
+	resp.Body = &h1Body{c: c, rc: resp.Body, ctx: ctx, keep: keep}
 	return resp, nil
 }
 
@@ -397,7 +453,6 @@ func (c *h1Conn) roundTrip(req *http.Request, tc tracing) (*http.Response, *roun
 type h1Body struct {
 	c    *h1Conn
 	rc   io.ReadCloser
-	stop func() bool
 	ctx  context.Context
 	keep bool // the connection may carry another request
 	done bool
@@ -416,6 +471,7 @@ func (b *h1Body) Read(p []byte) (int, error) {
 		if b.ctx.Err() != nil {
 			err = context.Cause(b.ctx)
 		}
+		err = deadlineError(err)
 	}
 	return n, err
 }
@@ -434,11 +490,60 @@ func (b *h1Body) Close() error {
 func (b *h1Body) finish(complete bool) {
 	b.done = true
 	_ = b.rc.Close()
-	// stop fails when the context ended meanwhile: the abort may have
+	// A context that ended meanwhile may have aborted the exchange
 	// poisoned the connection's deadline.
-	if b.stop() && complete && b.keep && b.c.br.Buffered() == 0 {
+	if b.ctx.Err() == nil && complete && b.keep && b.c.br.Buffered() == 0 {
 		b.c.t.putIdle(b.c)
 		return
 	}
-	_ = b.c.conn.Close()
+	b.c.close()
+}
+
+// watch makes the end of ctx abort the connection's exchanges: their reads
+// and writes return at once. Registering costs allocations, so it is done
+// only when the context changes.
+func (c *h1Conn) watch(ctx context.Context) {
+	if ctx == c.watched {
+		return
+	}
+	if c.unwatch != nil {
+		c.unwatch()
+	}
+	c.watchMu.Lock()
+	c.watchGen++
+	gen := c.watchGen
+	c.watchMu.Unlock()
+	c.watched = ctx
+	c.unwatch = context.AfterFunc(ctx, func() {
+		c.watchMu.Lock()
+		defer c.watchMu.Unlock()
+		if c.watchGen == gen {
+			_ = c.conn.SetDeadline(aLongTimeAgo)
+		}
+	})
+}
+
+// forgetEndedContext drops the registration of a watched context that has
+// ended while the connection was idle. Its abort set a past deadline, which
+// would fail the liveness check and the next exchange: the deadline is
+// cleared after a generation bump, so that a late abort does nothing.
+func (c *h1Conn) forgetEndedContext() {
+	if c.watched == nil || c.watched.Err() == nil {
+		return
+	}
+	c.unwatch()
+	c.watched, c.unwatch = nil, nil
+	c.watchMu.Lock()
+	c.watchGen++
+	_ = c.conn.SetDeadline(time.Time{})
+	c.watchMu.Unlock()
+}
+
+// close closes the connection and drops its context registration.
+func (c *h1Conn) close() {
+	if c.unwatch != nil {
+		c.unwatch()
+		c.unwatch, c.watched = nil, nil
+	}
+	_ = c.conn.Close()
 }

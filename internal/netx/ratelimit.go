@@ -67,7 +67,10 @@ type RateLimitedTransport struct {
 
 // RoundTrip implements http.RoundTripper.
 func (r *RateLimitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if err := r.Limiter.Wait(req.Context()); err != nil {
+	ctx, cancel := ApplyRequestDeadline(req.Context())
+	err := r.Limiter.Wait(ctx)
+	cancel()
+	if err != nil {
 		if req.Body != nil {
 			_ = req.Body.Close()
 		}

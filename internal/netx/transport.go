@@ -99,15 +99,24 @@ func NewTransport(d *Dialer, o TransportOptions) *Transport {
 }
 
 // RoundTrip implements http.RoundTripper. A Trace attached to the
-// request's context with WithTrace records the request's phases.
+// request's context with WithTrace records the request's phases, and a
+// RequestDeadline attached with WithRequestDeadline bounds the exchange,
+// the response body included.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.fastPath(req) {
 		return t.roundTripH1(req)
 	}
-	if tr := traceFrom(req.Context()); tr != nil {
-		req = req.WithContext(httptrace.WithClientTrace(req.Context(), tr.hooks(tr.current())))
+	ctx, cancel := ApplyRequestDeadline(req.Context())
+	if tr := traceFrom(ctx); tr != nil {
+		ctx = httptrace.WithClientTrace(ctx, tr.hooks(tr.current()))
 	}
-	return t.Transport.RoundTrip(req)
+	resp, err := t.Transport.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
 }
 
 // CloseIdleConnections closes the idle connections of both paths.

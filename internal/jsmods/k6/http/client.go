@@ -34,10 +34,11 @@ type client struct {
 	tags    metrics.Builder
 	scratch []byte
 
-	// trace is where the transport records each hop's phases. It is
-	// attached once to each VU context (traced, made from tracedFrom),
-	// rather than to every request.
+	// trace is where the transport records each hop's phases, and
+	// deadline bounds the request. Both are attached once to each VU
+	// context (traced, made from tracedFrom), rather than to every request.
 	trace      netx.Trace
+	deadline   netx.RequestDeadline
 	traced     context.Context
 	tracedFrom context.Context
 
@@ -79,10 +80,11 @@ func (c *client) parseURL(raw string) (*url.URL, error) {
 	return u, err
 }
 
-// withTrace is ctx carrying the client's trace.
+// withTrace is ctx carrying the client's trace and request deadline. It is
+// kept while the VU's context stays the same: both are read per request.
 func (c *client) withTrace(ctx context.Context) context.Context {
 	if ctx != c.tracedFrom {
-		c.tracedFrom, c.traced = ctx, netx.WithTrace(ctx, &c.trace)
+		c.tracedFrom, c.traced = ctx, netx.WithTrace(netx.WithRequestDeadline(ctx, &c.deadline), &c.trace)
 	}
 	return c.traced
 }
@@ -160,8 +162,12 @@ func urlErrorOp(method string) string {
 // do sends r, following redirects up to r.redirects, and pushes every hop's
 // samples. It touches no JS value.
 func (c *client) do(ctx context.Context, st *jsmod.State, push metrics.Pusher, r *request) *result {
-	ctx, cancel := context.WithTimeout(c.withTrace(ctx), r.timeout)
-	defer cancel()
+	// The timeout covers every hop, redirects included, as Go's
+	// http.Client.Timeout did for k6. It is a netx.RequestDeadline, not a
+	// context deadline: see there why.
+	c.deadline.Set(time.Now().Add(r.timeout))
+	defer c.deadline.Set(time.Time{})
+	ctx = c.withTrace(ctx)
 
 	res := &result{method: r.method, rawURL: r.rawURL, reqHead: r.header}
 	u, err := c.parseURL(r.rawURL)
