@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,7 +68,7 @@ func TestArchiveRunsAnywhere(t *testing.T) {
 	arc := stampede(t, runOpts{}, "run", "-q", "--summary-export={export}", tarPath)
 	arc.wantCode(t, 0)
 	arc.wantOut(t, "script: "+tarPath, "✓ module chain", "✓ config via open", "✓ greeting from -e")
-	if got, want := arc.checks(t), direct.checks(t); !equalChecks(got, want) {
+	if got, want := arc.checks(t), direct.checks(t); !maps.Equal(got, want) {
 		t.Errorf("checks from the archive %v, from the script %v", got, want)
 	}
 	for _, m := range []string{"iterations", "checks"} {
@@ -102,18 +103,6 @@ func TestArchiveRunsAnywhere(t *testing.T) {
 	if js.code == 0 {
 		t.Error("-t js ran a tar as JavaScript")
 	}
-}
-
-func equalChecks(a, b map[string]checkT) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 func TestArchiveCorrupt(t *testing.T) {

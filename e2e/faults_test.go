@@ -12,6 +12,7 @@ import (
 	"encoding/pem"
 	"io"
 	"log"
+	"maps"
 	"math/big"
 	"net"
 	"net/http"
@@ -20,7 +21,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -41,21 +41,7 @@ func rawServer(t *testing.T, tc *tls.Config, serve func(c net.Conn)) string {
 	if tc != nil {
 		ln = tls.NewListener(ln, tc)
 	}
-	var wg sync.WaitGroup
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	wg.Go(func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Go(func() {
-				defer c.Close()
-				_ = c.SetDeadline(time.Now().Add(30 * time.Second))
-				serve(c)
-			})
-		}
-	})
+	faultsrv.Serve(t, ln, 30*time.Second, serve)
 	return ln.Addr().String()
 }
 
@@ -229,25 +215,30 @@ func TestFaultErrorCodes(t *testing.T) {
 		{"invalid port", "http://127.0.0.1:99999/", 1210, "dial tcp: address 99999: invalid port"},
 	}
 	faults = append(faults, linuxFaults(t)...)
+	runFaults(t, faults, map[string]string{"SSL_CERT_FILE": caFile, "STAMPEDE_DNS_SERVER": dns.Addr})
+}
+
+// runFaults runs faults_codes.js on faults ([name, url, code, message,
+// timeout, upload]) with env and args and requires exit 0 (every
+// error_code threshold held) and every check passed once: error_code,
+// error and, unless NO_THROW is set, the throw variant of transport errors.
+func runFaults(t *testing.T, faults [][]any, env map[string]string, args ...string) {
+	t.Helper()
 	spec, err := json.Marshal(faults)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := stampede(t, runOpts{env: map[string]string{"FAULTS": string(spec), "SSL_CERT_FILE": caFile, "STAMPEDE_DNS_SERVER": dns.Addr}},
-		"run", "--summary-export={export}", "faults_codes.js")
+	runEnv := map[string]string{"FAULTS": string(spec)}
+	maps.Copy(runEnv, env)
+	r := stampede(t, runOpts{env: runEnv}, append(append([]string{"run"}, args...), "--summary-export={export}", "faults_codes.js")...)
 	if r.code != 0 {
-		t.Errorf("exit code %d, want 0 (every error_code threshold held)\n%s", r.code, r.stderr)
+		t.Errorf("exit code %d, want 0 (every error_code threshold held)", r.code)
 	}
-	defer func() {
-		if t.Failed() {
-			t.Log(r.stderr)
-		}
-	}()
 	checks := r.checks(t)
 	wantChecks := 0
 	for _, f := range faults {
 		wantChecks += 2
-		if code := f[2].(int); code < 1400 || code >= 1600 {
+		if code := f[2].(int); env["NO_THROW"] == "" && (code < 1400 || code >= 1600) {
 			wantChecks++ // the throw check of a transport error
 		}
 	}
@@ -258,6 +249,9 @@ func TestFaultErrorCodes(t *testing.T) {
 		if c.Fails != 0 || c.Passes != 1 {
 			t.Errorf("check %s: %d passes, %d fails", name, c.Passes, c.Fails)
 		}
+	}
+	if t.Failed() {
+		t.Log(r.stderr)
 	}
 }
 
@@ -270,20 +264,9 @@ func TestFaultDialTimeout(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits 30 s for the dial timeout")
 	}
-	spec, err := json.Marshal([][]any{{"dial timeout", "http://" + fullBacklog(t) + "/", 1211, "dial: i/o timeout", "60s"}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	// One request: the throw variant would wait 30 s more.
-	r := stampede(t, runOpts{env: map[string]string{"FAULTS": string(spec), "NO_THROW": "1"}}, "run", "--summary-export={export}", "faults_codes.js")
-	if r.code != 0 {
-		t.Errorf("exit code %d, want 0\n%s", r.code, r.stderr)
-	}
-	for name, c := range r.checks(t) {
-		if c.Fails != 0 || c.Passes != 1 {
-			t.Errorf("check %s: %d passes, %d fails\n%s", name, c.Passes, c.Fails, r.stderr)
-		}
-	}
+	runFaults(t, [][]any{{"dial timeout", "http://" + fullBacklog(t) + "/", 1211, "dial: i/o timeout", "60s"}},
+		map[string]string{"NO_THROW": "1"})
 }
 
 // TestFaultLocalIPNotOnHost binds outgoing connections (--local-ips) to
@@ -291,26 +274,13 @@ func TestFaultDialTimeout(t *testing.T) {
 // EADDRNOTAVAIL before any packet leaves, k6's 1213.
 func TestFaultLocalIPNotOnHost(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
-	defer srv.Close()
-	spec, err := json.Marshal([][]any{{"local IP not on this host", srv.URL + "/", 1213,
-		"dial: unknown errno 99 error with msg `cannot assign requested address`"}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if runtime.GOOS != "linux" { // the errno's number and text are Linux's
 		t.Skip("errno 99 is Linux's EADDRNOTAVAIL")
 	}
-	r := stampede(t, runOpts{env: map[string]string{"FAULTS": string(spec)}},
-		"run", "--local-ips=192.0.2.1", "--summary-export={export}", "faults_codes.js")
-	if r.code != 0 {
-		t.Errorf("exit code %d, want 0\n%s", r.code, r.stderr)
-	}
-	for name, c := range r.checks(t) {
-		if c.Fails != 0 || c.Passes != 1 {
-			t.Errorf("check %s: %d passes, %d fails\n%s", name, c.Passes, c.Fails, r.stderr)
-		}
-	}
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer srv.Close()
+	runFaults(t, [][]any{{"local IP not on this host", srv.URL + "/", 1213,
+		"dial: unknown errno 99 error with msg `cannot assign requested address`"}}, nil, "--local-ips=192.0.2.1")
 }
 
 // TestRPSLimitsAllVUs runs 50 VUs for 2 s with rps=20: the limiter is

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"io"
 	"log"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -287,7 +288,7 @@ func TestHTTPOptionsDNS(t *testing.T) {
 			hits := srv.counts()
 			switch {
 			case tc.wantHits != nil:
-				if !equalHits(hits, tc.wantHits) {
+				if !maps.Equal(hits, tc.wantHits) {
 					t.Errorf("requests per address %v, want %v", hits, tc.wantHits)
 				}
 			case len(hits) != 1:
@@ -298,18 +299,6 @@ func TestHTTPOptionsDNS(t *testing.T) {
 			}
 		})
 	}
-}
-
-func equalHits(a, b map[string]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // TestHTTPOptionsTLS covers insecureSkipTLSVerify (option and flag),

@@ -27,21 +27,7 @@ func h2FaultServer(t *testing.T, fault func(fr *http2.Framer, stream uint32) (cl
 	if err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	wg.Go(func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Go(func() {
-				defer c.Close()
-				_ = c.SetDeadline(time.Now().Add(10 * time.Second))
-				faultsrv.ServeH2Fault(c, fault)
-			})
-		}
-	})
+	faultsrv.Serve(t, ln, 10*time.Second, func(c net.Conn) { faultsrv.ServeH2Fault(c, fault) })
 	return ln.Addr().String()
 }
 

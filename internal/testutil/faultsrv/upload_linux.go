@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"context"
 	"net"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -42,28 +41,16 @@ func UploadCloser(t testing.TB, how int) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	wg.Go(func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Go(func() {
-				tc := c.(*net.TCPConn)
-				defer tc.Close()
-				_ = tc.SetDeadline(time.Now().Add(10 * time.Second))
-				if !readHead(tc) {
-					return
-				}
-				if how == HangUpFIN {
-					_ = tc.CloseWrite()
-					time.Sleep(50 * time.Millisecond)
-				}
-				_ = tc.SetLinger(0)
-			})
+	Serve(t, ln, 10*time.Second, func(c net.Conn) {
+		tc := c.(*net.TCPConn)
+		if !readHead(tc) {
+			return
 		}
+		if how == HangUpFIN {
+			_ = tc.CloseWrite()
+			time.Sleep(50 * time.Millisecond)
+		}
+		_ = tc.SetLinger(0)
 	})
 	return ln.Addr().String()
 }
