@@ -3,6 +3,7 @@ package netx
 import (
 	"crypto/tls"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptrace"
 	"sync"
@@ -114,6 +115,11 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		cancel()
 		return nil, err
+	}
+	if _, upgraded := resp.Body.(io.ReadWriteCloser); upgraded {
+		// A 101's body is the connection itself, which outlives the
+		// request; the deadline's timer just runs out.
+		return resp, nil
 	}
 	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	return resp, nil
