@@ -24,7 +24,7 @@ export default function () {
   check(links, {
     'links listed': (r) => r.html('a').size() === 4,
     'parseHTML': () => parseHTML('<p class="a">x</p><p>y</p>').find('p').last().text() === 'y' &&
-      html.parseHTML('<i id="q"></i>').find('i').get(0).id === 'q',
+      html.parseHTML('<i id="q"></i>').find('i').get(0).id() === 'q',
     'clickLink follows': (r) => r.clickLink({ selector: 'a[href$="/2"]' }).url === `${base}/links/5/2`,
   });
 }
