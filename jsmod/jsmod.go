@@ -3,6 +3,7 @@ package jsmod
 import (
 	"context"
 	"net/http"
+	"sync"
 
 	"github.com/dop251/goja"
 	"github.com/sirupsen/logrus"
@@ -45,6 +46,62 @@ type InitEnv struct {
 	Registry *metrics.Registry
 	Builtin  *metrics.Builtin
 	Logger   logrus.FieldLogger
+	// Shared is the test run's store of values computed once and shared
+	// by all its VUs (k6/data's SharedArray). The runner makes one per run
+	// and gives it to every VU, including VUs created later and the one
+	// that runs handleSummary.
+	Shared *Shared
+}
+
+// Shared holds values that are computed once per test run and then shared,
+// read-only, by every VU of the run. Keys are global to the run: a module
+// prefixes its keys with its import path ("k6/data.SharedArray:users").
+// The zero value is ready to use; a Shared is safe for concurrent use.
+//
+// Values must not hold anything tied to one VU's runtime (goja values):
+// store plain Go data and make per-VU JS views of it.
+type Shared struct {
+	mu      sync.Mutex
+	entries map[string]*sharedEntry
+}
+
+type sharedEntry struct {
+	sem   chan struct{} // held by the caller computing the value
+	done  bool
+	value any
+}
+
+// Once returns the value stored under key. The first caller computes it
+// with compute; callers arriving meanwhile wait for it, or until ctx ends.
+// When compute fails, nothing is stored, its error is returned and the next
+// caller computes again. compute must not call Once with the same key.
+func (s *Shared) Once(ctx context.Context, key string, compute func() (any, error)) (any, error) {
+	s.mu.Lock()
+	if s.entries == nil {
+		s.entries = make(map[string]*sharedEntry)
+	}
+	e, ok := s.entries[key]
+	if !ok {
+		e = &sharedEntry{sem: make(chan struct{}, 1)}
+		s.entries[key] = e
+	}
+	s.mu.Unlock()
+
+	select {
+	case e.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
+	}
+	defer func() { <-e.sem }()
+	if e.done {
+		return e.value, nil
+	}
+	v, err := compute()
+	if err != nil {
+		return nil, err
+	}
+	e.value, e.done = v, true
+	return v, nil
 }
 
 // State is a VU's state while it runs code outside the init stage. Modules

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stampede-load/stampede/internal/errs"
 	"github.com/stampede-load/stampede/internal/js/compiler"
+	"github.com/stampede-load/stampede/jsmod"
 	"github.com/stampede-load/stampede/metrics"
 )
 
@@ -47,6 +48,9 @@ type Bundle struct {
 	mu       sync.Mutex
 	programs map[string]*goja.Program
 	files    map[string][]byte
+	// shared is the run's jsmod.Shared store: one per Bundle, handed to
+	// every VU's InitEnv.
+	shared *jsmod.Shared
 
 	// Options is the script's exported options object as JSON ("{}" if none).
 	Options []byte
@@ -73,6 +77,7 @@ func NewBundle(ctx context.Context, cfg Config) (*Bundle, error) {
 		cfg:      cfg,
 		programs: make(map[string]*goja.Program),
 		files:    map[string][]byte{cfg.Filename: cfg.Source},
+		shared:   &jsmod.Shared{},
 	}
 	vu, err := b.newVU(ctx, 0)
 	if err != nil {

@@ -84,7 +84,7 @@ func (b *Bundle) newVU(ctx context.Context, id uint64) (*VU, error) {
 		rt:      rt,
 		modules: make(map[string]goja.Value),
 		ctx:     ctx,
-		initEnv: &jsmod.InitEnv{Registry: b.cfg.Registry, Builtin: b.cfg.Builtin, Logger: b.cfg.Logger},
+		initEnv: &jsmod.InitEnv{Registry: b.cfg.Registry, Builtin: b.cfg.Builtin, Logger: b.cfg.Logger, Shared: b.shared},
 		fnCache: make(map[string]goja.Callable),
 	}
 	if err := vu.installGlobals(); err != nil {

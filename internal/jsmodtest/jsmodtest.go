@@ -28,7 +28,8 @@ type VU struct {
 	// StateValue is what State returns outside the init stage.
 	StateValue *jsmod.State
 	// InitValue is what InitEnv returns during the init stage; it shares the
-	// registry, built-in metrics and logger with StateValue.
+	// registry, built-in metrics and logger with StateValue. Its Shared store
+	// is the VU's own; tests of run-wide sharing give several VUs one store.
 	InitValue *jsmod.InitEnv
 
 	// Samples records every sample pushed to StateValue.Samples.
@@ -94,7 +95,7 @@ func New(t testing.TB) *VU {
 			Transport: transport,
 			CookieJar: jar,
 		},
-		InitValue: &jsmod.InitEnv{Registry: registry, Builtin: builtin, Logger: logger},
+		InitValue: &jsmod.InitEnv{Registry: registry, Builtin: builtin, Logger: logger, Shared: &jsmod.Shared{}},
 		Samples:   rec,
 		Logs:      hook,
 		Dialer:    dialer,
