@@ -22,6 +22,15 @@ type Builtin struct {
 	HTTPReqSending        *Metric
 	HTTPReqWaiting        *Metric
 	HTTPReqReceiving      *Metric
+
+	WSSessions        *Metric
+	WSMsgsSent        *Metric
+	WSMsgsReceived    *Metric
+	WSPing            *Metric
+	WSSessionDuration *Metric
+	WSConnecting      *Metric
+
+	GRPCReqDuration *Metric
 }
 
 // RegisterBuiltin registers k6's built-in metrics in r.
@@ -47,5 +56,14 @@ func RegisterBuiltin(r *Registry) *Builtin {
 		HTTPReqSending:        r.MustNewMetric("http_req_sending", Trend, Time),
 		HTTPReqWaiting:        r.MustNewMetric("http_req_waiting", Trend, Time),
 		HTTPReqReceiving:      r.MustNewMetric("http_req_receiving", Trend, Time),
+
+		WSSessions:        r.MustNewMetric("ws_sessions", Counter, Default),
+		WSMsgsSent:        r.MustNewMetric("ws_msgs_sent", Counter, Default),
+		WSMsgsReceived:    r.MustNewMetric("ws_msgs_received", Counter, Default),
+		WSPing:            r.MustNewMetric("ws_ping", Trend, Time),
+		WSSessionDuration: r.MustNewMetric("ws_session_duration", Trend, Time),
+		WSConnecting:      r.MustNewMetric("ws_connecting", Trend, Time),
+
+		GRPCReqDuration: r.MustNewMetric("grpc_req_duration", Trend, Time),
 	}
 }
