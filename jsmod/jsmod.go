@@ -51,6 +51,12 @@ type InitEnv struct {
 	// and gives it to every VU, including VUs created later and the one
 	// that runs handleSummary.
 	Shared *Shared
+	// ReadFile reads a file the script depends on (k6/net/grpc's .proto
+	// files): name resolves as open() resolves it, against the directory
+	// of the module being evaluated unless absolute, and the file is
+	// recorded for archives. It may be called from several goroutines
+	// while the init code waits. Nil when the host offers no files.
+	ReadFile func(name string) ([]byte, error)
 }
 
 // Shared holds values that are computed once per test run and then shared,

@@ -269,6 +269,13 @@ func TestRegisterBuiltin(t *testing.T) {
 		{b.HTTPReqSending, "http_req_sending", metrics.Trend, metrics.Time},
 		{b.HTTPReqWaiting, "http_req_waiting", metrics.Trend, metrics.Time},
 		{b.HTTPReqReceiving, "http_req_receiving", metrics.Trend, metrics.Time},
+		{b.WSSessions, "ws_sessions", metrics.Counter, metrics.Default},
+		{b.WSMsgsSent, "ws_msgs_sent", metrics.Counter, metrics.Default},
+		{b.WSMsgsReceived, "ws_msgs_received", metrics.Counter, metrics.Default},
+		{b.WSPing, "ws_ping", metrics.Trend, metrics.Time},
+		{b.WSSessionDuration, "ws_session_duration", metrics.Trend, metrics.Time},
+		{b.WSConnecting, "ws_connecting", metrics.Trend, metrics.Time},
+		{b.GRPCReqDuration, "grpc_req_duration", metrics.Trend, metrics.Time},
 	}
 	for _, w := range want {
 		if w.m == nil {

@@ -8,7 +8,9 @@ import (
 	_ "github.com/stampede-load/stampede/internal/jsmods/k6/crypto/x509" // "k6/crypto/x509"
 	_ "github.com/stampede-load/stampede/internal/jsmods/k6/data"        // "k6/data"
 	_ "github.com/stampede-load/stampede/internal/jsmods/k6/encoding"    // "k6/encoding"
+	_ "github.com/stampede-load/stampede/internal/jsmods/k6/grpc"        // "k6/net/grpc"
 	_ "github.com/stampede-load/stampede/internal/jsmods/k6/html"        // "k6/html"
 	_ "github.com/stampede-load/stampede/internal/jsmods/k6/http"        // "k6/http"
 	_ "github.com/stampede-load/stampede/internal/jsmods/k6/metrics"     // "k6/metrics"
+	_ "github.com/stampede-load/stampede/internal/jsmods/k6/ws"          // "k6/ws"
 )

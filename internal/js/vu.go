@@ -87,6 +87,7 @@ func (b *Bundle) newVU(ctx context.Context, id uint64) (*VU, error) {
 		initEnv: &jsmod.InitEnv{Registry: b.cfg.Registry, Builtin: b.cfg.Builtin, Logger: b.cfg.Logger, Shared: b.shared},
 		fnCache: make(map[string]goja.Callable),
 	}
+	vu.initEnv.ReadFile = func(name string) ([]byte, error) { return b.readFile(vu.resolve(name)) }
 	if err := vu.installGlobals(); err != nil {
 		return nil, err
 	}
@@ -235,11 +236,7 @@ func (vu *VU) open(name string, mode ...string) goja.Value {
 	if name == "" {
 		panic(rt.NewGoError(errors.New("open() failed, path is empty")))
 	}
-	dir := path.Dir(vu.b.cfg.Filename)
-	if len(vu.dirs) > 0 {
-		dir = vu.dirs[len(vu.dirs)-1]
-	}
-	p := resolvePath(dir, name)
+	p := vu.resolve(name)
 	data, err := vu.b.readFile(p)
 	if err != nil {
 		if strings.Contains(err.Error(), "is a directory") {
@@ -251,6 +248,16 @@ func (vu *VU) open(name string, mode ...string) goja.Value {
 		return rt.ToValue(rt.NewArrayBuffer(append([]byte(nil), data...)))
 	}
 	return rt.ToValue(string(data))
+}
+
+// resolve makes a path the script names absolute against the directory of
+// the module being evaluated, as k6 does.
+func (vu *VU) resolve(name string) string {
+	dir := path.Dir(vu.b.cfg.Filename)
+	if len(vu.dirs) > 0 {
+		dir = vu.dirs[len(vu.dirs)-1]
+	}
+	return resolvePath(dir, name)
 }
 
 // interruptOn interrupts the runtime when ctx ends. The returned function
