@@ -13,4 +13,6 @@ import (
 	_ "github.com/stampede-load/stampede/internal/jsmods/k6/http"        // "k6/http"
 	_ "github.com/stampede-load/stampede/internal/jsmods/k6/metrics"     // "k6/metrics"
 	_ "github.com/stampede-load/stampede/internal/jsmods/k6/ws"          // "k6/ws"
+	_ "github.com/stampede-load/stampede/internal/outputs/csv"           // -o csv
+	_ "github.com/stampede-load/stampede/internal/outputs/json"          // -o json
 )

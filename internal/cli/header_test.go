@@ -104,7 +104,7 @@ func TestExecutionHeader(t *testing.T) {
 		}
 		maxVUs, maxDur := config.PlanSummary(scs)
 		fmt.Fprintf(&got, "=== %s\n", tc.name)
-		got.WriteString(executionHeader(tc.script, tc.segment, scs.Sorted(), maxVUs, maxDur))
+		got.WriteString(executionHeader(tc.script, "-", tc.segment, scs.Sorted(), maxVUs, maxDur))
 	}
 
 	golden := filepath.Join("testdata", "header.golden")

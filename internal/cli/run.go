@@ -392,13 +392,20 @@ func (a *app) runTest(ctx context.Context, src script, flagOpts config.Options, 
 		return err
 	}
 	o := l.opts
-	if err := checkOutputs(o); err != nil {
-		return err
-	}
 	et, segmented, err := segmentScenarios(o, l.scenarios)
 	if err != nil {
 		return err
 	}
+	stdout := &lockedWriter{w: a.env.Stdout}
+	outputs, err := a.buildOutputs(l, stdout)
+	if err != nil {
+		return err
+	}
+	if err := outputs.Start(); err != nil {
+		return err
+	}
+	// Stop is a no-op once called below; this covers the early returns.
+	defer func() { _ = outputs.Stop(context.Background(), nil) }()
 	ctl := run.NewController()
 	if o.Paused.V {
 		_ = ctl.SetPaused(true) // the API reports it before the VUs are ready
@@ -410,11 +417,10 @@ func (a *app) runTest(ctx context.Context, src script, flagOpts config.Options, 
 	if srv != nil {
 		defer srv.Close()
 	}
-	stdout := a.env.Stdout
 	fmt.Fprint(stdout, banner())
 	scs := scenario.Sorted(segmented)
 	maxVUs, maxDur := config.PlanSummary(segmented)
-	fmt.Fprint(stdout, executionHeader(src.Display, o.ExecutionSegment.V, scs, maxVUs, maxDur))
+	fmt.Fprint(stdout, executionHeader(src.Display, outputs.Description(), o.ExecutionSegment.V, scs, maxVUs, maxDur))
 
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -464,14 +470,20 @@ func (a *app) runTest(ctx context.Context, src script, flagOpts config.Options, 
 				prog.update(s)
 			}
 		},
+		Samples: outputs,
 	})
 	restoreGC()
+	// Every ending of the run gets here with every sample handed over:
+	// the outputs write out what they hold before the summary.
+	outErr := outputs.Stop(context.Background(), runErr)
 	close(runDone)
 	<-watcherDone
 	if res == nil {
+		a.logOutputError(outErr)
 		return runErr
 	}
 	if err := a.report(res, l); err != nil {
+		a.logOutputError(outErr)
 		return err
 	}
 	// --linger keeps the process, and the REST API, up until a signal,
@@ -481,12 +493,22 @@ func (a *app) runTest(ctx context.Context, src script, flagOpts config.Options, 
 		<-sigs
 	}
 	if runErr != nil {
+		a.logOutputError(outErr)
 		return runErr
 	}
 	if len(res.FailedThresholds) > 0 {
+		a.logOutputError(outErr)
 		return errs.WithCode(errs.ErrThresholdsFailed, errs.ThresholdsFailed)
 	}
-	return nil
+	return outErr
+}
+
+// logOutputError logs an output's failure when a more important error
+// decides the exit code.
+func (a *app) logOutputError(err error) {
+	if err != nil {
+		a.logger.WithError(err).Error("an output could not write all results")
+	}
 }
 
 // segmentScenarios builds the execution tuple of the executionSegment and
@@ -546,11 +568,12 @@ func (a *app) report(res *run.Result, l *loaded) error {
 }
 
 // executionHeader renders k6's execution description block.
-func executionHeader(scriptName, segment string, scs []scenario.Config, maxVUs int64, maxDur time.Duration) string {
+// outputs is the outputs' description ("-" for none).
+func executionHeader(scriptName, outputs, segment string, scs []scenario.Config, maxVUs int64, maxDur time.Duration) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "  execution: local\n")
 	fmt.Fprintf(&b, "     script: %s\n", scriptName)
-	fmt.Fprintf(&b, "     output: -\n\n")
+	fmt.Fprintf(&b, "     output: %s\n\n", outputs)
 	plural := "s"
 	if len(scs) == 1 {
 		plural = ""

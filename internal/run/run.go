@@ -71,6 +71,17 @@ type Config struct {
 	// Controller, if set, lets the caller control the run while it goes
 	// (the REST API). Build it with NewController before calling Run.
 	Controller *Controller
+	// Samples, if set, receives every sample batch right after the
+	// metrics engine: the outputs. Run returns only after the last batch
+	// was handed to it.
+	Samples SampleSink
+}
+
+// SampleSink takes sample batches from the run's ingest goroutine. It must
+// not block (the output manager queues the batches) and must not modify a
+// batch: the engine has read it, and nobody writes it any more.
+type SampleSink interface {
+	AddSamples(batch []metrics.Sample)
 }
 
 // Status is a run's live state, for progress output.
@@ -136,6 +147,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		defer close(ingestDone)
 		for batch := range samples {
 			eng.Add(batch)
+			if cfg.Samples != nil {
+				cfg.Samples.AddSamples(batch)
+			}
 		}
 	}()
 
