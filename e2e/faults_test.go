@@ -2,18 +2,13 @@ package e2e
 
 import (
 	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
 	"io"
 	"log"
 	"maps"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -25,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stampede-load/stampede/internal/testutil/certs"
 	"github.com/stampede-load/stampede/internal/testutil/faultsrv"
 	"golang.org/x/net/dns/dnsmessage"
 	"golang.org/x/net/http2"
@@ -68,22 +64,7 @@ func h2Fault(fault func(fr *http2.Framer, stream uint32) (closeConn bool)) func(
 
 // selfSigned is a server certificate for 127.0.0.1 that nothing trusts.
 func selfSigned(t *testing.T) tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "untrusted"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+	return certs.SelfSigned(t, "untrusted", x509.ExtKeyUsageServerAuth, "127.0.0.1")
 }
 
 // TestFaultErrorCodes drives the binary against one purpose-built faulty
