@@ -255,8 +255,8 @@ func TestOutputErrors(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
-		{"unknown", []string{"-o", "bogus=x"}, nil, "invalid output type 'bogus', available types are: csv, json"},
-		{"influxdb", []string{"-o", "influxdb=http://localhost:8086/k6"}, nil, "the influxdb output is not implemented yet in stampede"},
+		{"unknown", []string{"-o", "bogus=x"}, nil, "invalid output type 'bogus', available types are: csv, influxdb, json"},
+		{"datadog", []string{"-o", "datadog"}, nil, "the datadog output is not implemented yet in stampede"},
 		{"statsd from K6_OUT", nil, map[string]string{"K6_OUT": "statsd"}, "the statsd output is not implemented yet in stampede"},
 		{"cloud", []string{"-o", "cloud"}, nil, "the cloud output is not implemented yet in stampede"},
 		{"bad csv option", []string{"-o", "csv=save_interval=soon"}, nil, `invalid duration "soon"`},

@@ -14,5 +14,6 @@ import (
 	_ "github.com/stampede-load/stampede/internal/jsmods/k6/metrics"     // "k6/metrics"
 	_ "github.com/stampede-load/stampede/internal/jsmods/k6/ws"          // "k6/ws"
 	_ "github.com/stampede-load/stampede/internal/outputs/csv"           // -o csv
+	_ "github.com/stampede-load/stampede/internal/outputs/influxdb"      // -o influxdb
 	_ "github.com/stampede-load/stampede/internal/outputs/json"          // -o json
 )

@@ -441,10 +441,17 @@ func (a *app) runTest(ctx context.Context, src script, flagOpts config.Options, 
 		cancel(errInterrupted)
 		select {
 		case <-sigs:
-			a.logger.Error("Aborted by a second signal")
-			a.env.Exit(int(errs.ExternalAbort))
 		case <-runDone:
+			// A second signal that came as the run ended still aborts:
+			// select alone would pick between the two at random.
+			select {
+			case <-sigs:
+			default:
+				return
+			}
 		}
+		a.logger.Error("Aborted by a second signal")
+		a.env.Exit(int(errs.ExternalAbort))
 	}()
 
 	var prog *progress

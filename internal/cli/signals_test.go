@@ -23,12 +23,18 @@ import { Counter } from 'k6/metrics';
 const teardowns = new Counter('teardowns');
 export const options = { vus: 2, duration: '30s' };
 export default function () { sleep(0.05); }
-export function teardown() { teardowns.add(1); }
+export function teardown() { teardowns.add(1); sleep(Number(__ENV.SLOW_TEARDOWN || 0)); }
 `
 	if err := os.WriteFile(script, []byte(src), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	env, out, errb := procenv.ForTest([]string{"run", "-q", "--address=", "--summary-export", exportPath, script}, nil)
+	// With two signals, a slow teardown keeps the run going until the
+	// second one has surely arrived, however loaded the machine.
+	var vars map[string]string
+	if signals > 1 {
+		vars = map[string]string{"SLOW_TEARDOWN": "3"}
+	}
+	env, out, errb := procenv.ForTest([]string{"run", "-q", "--address=", "--summary-export", exportPath, script}, vars)
 	sigs := make(chan os.Signal, signals)
 	env.Signals = func() (<-chan os.Signal, func()) { return sigs, func() {} }
 	exited := make(chan int64, 4)

@@ -220,7 +220,6 @@ func TestBuild(t *testing.T) {
 	}
 	for _, tc := range []struct{ spec, want string }{
 		{"bogus=x", "invalid output type 'bogus', available types are: csv, json"},
-		{"influxdb=http://localhost:8086/k6", "the influxdb output is not implemented yet in stampede"},
 		{"statsd", "the statsd output is not implemented yet in stampede"},
 		{"datadog", "the datadog output is not implemented yet"},
 		{"kafka=brokers=x", "the kafka output is not implemented yet"},
@@ -235,8 +234,8 @@ func TestBuild(t *testing.T) {
 
 func TestSplitList(t *testing.T) {
 	t.Parallel()
-	got := SplitList([]string{"json=a.json", "csv=file_name=b.csv", "save_interval=2s", "influxdb=http://x/db", "json"})
-	want := "json=a.json|csv=file_name=b.csv,save_interval=2s|influxdb=http://x/db|json"
+	got := SplitList([]string{"json=a.json", "csv=file_name=b.csv", "save_interval=2s", "statsd=127.0.0.1:8125", "json"})
+	want := "json=a.json|csv=file_name=b.csv,save_interval=2s|statsd=127.0.0.1:8125|json"
 	if strings.Join(got, "|") != want {
 		t.Errorf("got %q", got)
 	}
