@@ -255,9 +255,9 @@ func TestOutputErrors(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
-		{"unknown", []string{"-o", "bogus=x"}, nil, "invalid output type 'bogus', available types are: csv, influxdb, json"},
-		{"datadog", []string{"-o", "datadog"}, nil, "the datadog output is not implemented yet in stampede"},
-		{"statsd from K6_OUT", nil, map[string]string{"K6_OUT": "statsd"}, "the statsd output is not implemented yet in stampede"},
+		{"unknown", []string{"-o", "bogus=x"}, nil, "invalid output type 'bogus', available types are: csv, datadog, influxdb, json, statsd"},
+		{"kafka", []string{"-o", "kafka=brokers=localhost:9092"}, nil, "the kafka output is not implemented yet in stampede"},
+		{"kafka from K6_OUT", nil, map[string]string{"K6_OUT": "kafka"}, "the kafka output is not implemented yet in stampede"},
 		{"cloud", []string{"-o", "cloud"}, nil, "the cloud output is not implemented yet in stampede"},
 		{"bad csv option", []string{"-o", "csv=save_interval=soon"}, nil, `invalid duration "soon"`},
 		{"unwritable file", []string{"-o", "json=/no/such/dir/out.json"}, nil, "starting the output json (/no/such/dir/out.json)"},

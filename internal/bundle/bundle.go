@@ -16,4 +16,5 @@ import (
 	_ "github.com/stampede-load/stampede/internal/outputs/csv"           // -o csv
 	_ "github.com/stampede-load/stampede/internal/outputs/influxdb"      // -o influxdb
 	_ "github.com/stampede-load/stampede/internal/outputs/json"          // -o json
+	_ "github.com/stampede-load/stampede/internal/outputs/statsd"        // -o statsd, -o datadog
 )

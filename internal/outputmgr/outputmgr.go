@@ -18,7 +18,7 @@ const DefaultQueueLimit = 1 << 20
 // notImplemented are k6 v0.32's other built-in outputs: asking for one is
 // an error before the test starts, rather than a run whose results go
 // nowhere.
-var notImplemented = []string{"cloud", "datadog", "kafka", "statsd"} //nolint:gochecknoglobals // constant table
+var notImplemented = []string{"cloud", "kafka"} //nolint:gochecknoglobals // constant table
 
 // SplitList undoes the comma splitting of K6_OUT for arguments that
 // themselves contain commas: an item whose type is not an output type

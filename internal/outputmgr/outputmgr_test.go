@@ -220,8 +220,7 @@ func TestBuild(t *testing.T) {
 	}
 	for _, tc := range []struct{ spec, want string }{
 		{"bogus=x", "invalid output type 'bogus', available types are: csv, json"},
-		{"statsd", "the statsd output is not implemented yet in stampede"},
-		{"datadog", "the datadog output is not implemented yet"},
+		{"kafka", "the kafka output is not implemented yet in stampede"},
 		{"kafka=brokers=x", "the kafka output is not implemented yet"},
 		{"cloud", "the cloud output is not implemented yet"},
 		{"csv=save_interval=nope", "output csv: csv output: save_interval"},
@@ -234,8 +233,8 @@ func TestBuild(t *testing.T) {
 
 func TestSplitList(t *testing.T) {
 	t.Parallel()
-	got := SplitList([]string{"json=a.json", "csv=file_name=b.csv", "save_interval=2s", "statsd=127.0.0.1:8125", "json"})
-	want := "json=a.json|csv=file_name=b.csv,save_interval=2s|statsd=127.0.0.1:8125|json"
+	got := SplitList([]string{"json=a.json", "csv=file_name=b.csv", "save_interval=2s", "kafka=brokers=b:9092", "json"})
+	want := "json=a.json|csv=file_name=b.csv,save_interval=2s|kafka=brokers=b:9092|json"
 	if strings.Join(got, "|") != want {
 		t.Errorf("got %q", got)
 	}
