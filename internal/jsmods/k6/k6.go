@@ -1,5 +1,3 @@
-// Package k6 is the "k6" JS module: check, group, fail, sleep and
-// randomSeed. It imports only jsmod, metrics and ext.
 package k6
 
 import (

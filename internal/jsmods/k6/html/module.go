@@ -1,5 +1,3 @@
-// Package html is the "k6/html" JS module: parseHTML(src) returns the
-// Selection of internal/htmlsel. It imports only jsmod, ext and htmlsel.
 package html
 
 import (
