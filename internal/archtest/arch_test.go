@@ -32,6 +32,7 @@ var allowed = map[string][]string{ //nolint:gochecknoglobals // a test table
 	"internal/api":               {"metrics"},
 	"internal/jsmods/":           {"jsmod", "metrics", "ext", "internal/netx", "internal/htmlsel"},
 	"internal/htmlsel":           {},
+	"internal/harconv":           {},
 	"output":                     {"metrics", "ext"},
 	"internal/outputs/":          {"output", "metrics"},
 	"internal/outputmgr":         {"output", "metrics"},

@@ -106,7 +106,7 @@ func (a *app) rootCmd() *cobra.Command {
 	_ = pf.MarkHidden("logformat")
 	pf.StringVarP(&a.flags.address, "address", "a", "localhost:6565", "address of the REST API (\"\" disables it)")
 	pf.StringVarP(&a.flags.config, "config", "c", "", "JSON config file (default: "+defaultConfigHint+")")
-	root.AddCommand(a.runCmd(), a.versionCmd(), a.inspectCmd(), a.archiveCmd(), a.targetCmd(), a.demoCmd())
+	root.AddCommand(a.runCmd(), a.versionCmd(), a.inspectCmd(), a.archiveCmd(), a.targetCmd(), a.demoCmd(), a.convertCmd())
 	root.AddCommand(a.controlCmds()...)
 	return root
 }
