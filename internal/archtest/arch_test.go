@@ -34,7 +34,7 @@ var allowed = map[string][]string{ //nolint:gochecknoglobals // a test table
 	"internal/htmlsel":           {},
 	"internal/harconv":           {},
 	"output":                     {"metrics", "ext"},
-	"internal/outputs/":          {"output", "metrics"},
+	"internal/outputs/":          {"output", "metrics", "internal/testutil/daemon"},
 	"internal/outputmgr":         {"output", "metrics"},
 	"internal/jslib":             {"jsmod", "ext", "internal/summary"},
 	"internal/js":                {"jsmod", "metrics", "ext", "internal/errs", "internal/js/compiler", "internal/jslib"},

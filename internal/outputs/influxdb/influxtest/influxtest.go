@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -16,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stampede-load/stampede/internal/testutil/daemon"
 )
 
 // StartTimeout bounds how long influxd may take to answer /ping.
@@ -33,10 +34,7 @@ func Start(t testing.TB) *Server {
 	t.Helper()
 	bin, err := exec.LookPath("influxd")
 	if err != nil {
-		if os.Getenv("STAMPEDE_REQUIRE_SERVERS") == "1" {
-			t.Fatal("influxd not installed (apt-get install influxdb) and STAMPEDE_REQUIRE_SERVERS=1")
-		}
-		t.Skip("influxd not installed (apt-get install influxdb)")
+		daemon.Missing(t, "influxd not installed", "apt-get install influxdb")
 	}
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ { // a free port may be taken before influxd binds it
@@ -55,11 +53,11 @@ func Start(t testing.TB) *Server {
 
 func start(t testing.TB, bin string) (*Server, error) {
 	dir := t.TempDir()
-	httpPort, err := freePort()
+	httpPort, err := daemon.FreePort("tcp")
 	if err != nil {
 		return nil, err
 	}
-	rpcPort, err := freePort()
+	rpcPort, err := daemon.FreePort("tcp")
 	if err != nil {
 		return nil, err
 	}
@@ -67,64 +65,18 @@ func start(t testing.TB, bin string) (*Server, error) {
 	if err := os.WriteFile(conf, []byte(config(dir, httpPort, rpcPort)), 0o600); err != nil {
 		return nil, err
 	}
-	logPath := filepath.Join(dir, "influxd.log")
-	logFile, err := os.Create(logPath)
+	proc, err := daemon.Start(t, "influxd", dir, bin, "-config", conf)
 	if err != nil {
 		return nil, err
 	}
-	defer logFile.Close() // the child has its own descriptor
-	cmd := exec.Command(bin, "-config", conf)
-	cmd.Dir = dir
-	cmd.Env = []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH")}
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting influxd: %w", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stopped := false
-	stop := func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		_ = cmd.Process.Kill()
-		<-exited
-	}
-	t.Cleanup(stop)
-
 	s := &Server{
 		URL:    fmt.Sprintf("http://127.0.0.1:%d", httpPort),
 		client: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}},
 	}
-	deadline := time.Now().Add(StartTimeout)
-	for {
-		select {
-		case err := <-exited:
-			stopped = true
-			return nil, fmt.Errorf("influxd exited before answering /ping (%v); its log:\n%s", err, readLog(logPath))
-		default:
-		}
-		if s.ping() {
-			return s, nil
-		}
-		if time.Now().After(deadline) {
-			stop()
-			return nil, fmt.Errorf("influxd did not answer /ping on %s within %s; its log:\n%s", s.URL, StartTimeout, readLog(logPath))
-		}
-		time.Sleep(50 * time.Millisecond)
+	if err := proc.WaitReady(StartTimeout, "answer /ping on "+s.URL, s.ping); err != nil {
+		return nil, err
 	}
-}
-
-func readLog(p string) string {
-	b, err := os.ReadFile(p)
-	if err != nil {
-		return err.Error()
-	}
-	if len(b) > 8<<10 {
-		b = b[len(b)-8<<10:]
-	}
-	return string(b)
+	return s, nil
 }
 
 func (s *Server) ping() bool {
@@ -135,15 +87,6 @@ func (s *Server) ping() bool {
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode == http.StatusNoContent
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 func config(dir string, httpPort, rpcPort int) string {

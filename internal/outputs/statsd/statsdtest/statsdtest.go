@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stampede-load/stampede/internal/testutil/daemon"
 )
 
 // StartTimeout bounds how long the daemon may take to answer.
@@ -50,11 +52,7 @@ func Start(t testing.TB) *Server {
 	t.Helper()
 	missing := func(what string) {
 		t.Helper()
-		const how = `npm install --prefix "$HOME/.cache/stampede/statsd" statsd@0.9.0, or set STAMPEDE_STATSD_JS`
-		if os.Getenv("STAMPEDE_REQUIRE_SERVERS") == "1" {
-			t.Fatalf("%s (%s) and STAMPEDE_REQUIRE_SERVERS=1", what, how)
-		}
-		t.Skipf("%s (%s)", what, how)
+		daemon.Missing(t, what, `npm install --prefix "$HOME/.cache/stampede/statsd" statsd@0.9.0, or set STAMPEDE_STATSD_JS`)
 	}
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -78,11 +76,11 @@ func Start(t testing.TB) *Server {
 
 func start(t testing.TB, node, js string) (*Server, error) {
 	dir := t.TempDir()
-	udpPort, err := freePort("udp")
+	udpPort, err := daemon.FreePort("udp")
 	if err != nil {
 		return nil, err
 	}
-	mgmtPort, err := freePort("tcp")
+	mgmtPort, err := daemon.FreePort("tcp")
 	if err != nil {
 		return nil, err
 	}
@@ -102,31 +100,11 @@ func start(t testing.TB, node, js string) (*Server, error) {
 	if err := os.WriteFile(confPath, conf, 0o600); err != nil {
 		return nil, err
 	}
-	logPath := filepath.Join(dir, "statsd.log")
-	logFile, err := os.Create(logPath)
+	proc, err := daemon.Start(t, "the statsd daemon", dir, node, js, confPath)
 	if err != nil {
 		return nil, err
 	}
-	defer logFile.Close() // the child has its own descriptor
-	cmd := exec.Command(node, js, confPath)
-	cmd.Dir = dir
-	cmd.Env = []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH")}
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting the statsd daemon: %w", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stopped := false
-	stop := func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		_ = cmd.Process.Kill()
-		<-exited
-	}
-	t.Cleanup(stop)
+	stop := proc.Stop
 
 	s := &Server{Addr: fmt.Sprintf("127.0.0.1:%d", udpPort), mgmt: fmt.Sprintf("127.0.0.1:%d", mgmtPort)}
 	probe, err := net.Dial("udp", s.Addr)
@@ -135,26 +113,15 @@ func start(t testing.TB, node, js string) (*Server, error) {
 		return nil, err
 	}
 	defer probe.Close()
-	deadline := time.Now().Add(StartTimeout)
-	for {
-		select {
-		case err := <-exited:
-			stopped = true
-			return nil, fmt.Errorf("the statsd daemon exited before answering (%v); its log:\n%s", err, readLog(logPath))
-		default:
-		}
-		// The management port answers once the daemon is up; the UDP
-		// port is ready once the probe counter is counted.
+	// The management port answers once the daemon is up; the UDP port is
+	// ready once the probe counter is counted.
+	err = proc.WaitReady(StartTimeout, "count metrics on "+s.Addr, func() bool {
 		_, _ = probe.Write([]byte(readyKey + ":1|c"))
-		if c, err := s.counters(); err == nil && c[readyKey] > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			stop()
-			return nil, fmt.Errorf("the statsd daemon did not count metrics on %s within %s; its log:\n%s",
-				s.Addr, StartTimeout, readLog(logPath))
-		}
-		time.Sleep(50 * time.Millisecond)
+		c, err := s.counters()
+		return err == nil && c[readyKey] > 0
+	})
+	if err != nil {
+		return nil, err
 	}
 	time.Sleep(100 * time.Millisecond) // let probes still in flight arrive
 	if _, err := s.command("delcounters " + readyKey); err != nil {
@@ -168,34 +135,6 @@ func start(t testing.TB, node, js string) (*Server, error) {
 	}
 	s.base = c["statsd.metrics_received"]
 	return s, nil
-}
-
-func readLog(p string) string {
-	b, err := os.ReadFile(p)
-	if err != nil {
-		return err.Error()
-	}
-	if len(b) > 8<<10 {
-		b = b[len(b)-8<<10:]
-	}
-	return string(b)
-}
-
-func freePort(network string) (int, error) {
-	if network == "udp" {
-		c, err := net.ListenPacket("udp", "127.0.0.1:0")
-		if err != nil {
-			return 0, err
-		}
-		defer c.Close()
-		return c.LocalAddr().(*net.UDPAddr).Port, nil
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // command sends one management command and returns the answer up to its
